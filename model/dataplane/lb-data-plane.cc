@@ -1,0 +1,346 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "lb-data-plane.h"
+
+#include "ecmp-policy.h"
+
+#include "ns3/log.h"
+#include "ns3/object-factory.h"
+#include "ns3/type-id.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("LbDataPlane");
+
+NS_OBJECT_ENSURE_REGISTERED(LbDataPlane);
+
+TypeId
+LbDataPlane::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::LbDataPlane")
+            .SetParent<Object>()
+            .SetGroupName("MarlLb")
+            .AddConstructor<LbDataPlane>()
+            .AddAttribute("Policy",
+                          "TypeId of the dispatch policy, a subclass of ns3::LbPolicy such as "
+                          "ns3::EcmpPolicy or ns3::SedPolicy.",
+                          TypeIdValue(EcmpPolicy::GetTypeId()),
+                          MakeTypeIdAccessor(&LbDataPlane::SetPolicyType,
+                                             &LbDataPlane::GetPolicyType),
+                          MakeTypeIdChecker())
+            .AddAttribute("IdleTimeout",
+                          "Time without packets after which a flow's entry ends and the flow "
+                          "stops counting as on-going (VPP's load balancer uses 40 s).",
+                          TimeValue(Seconds(40)),
+                          MakeTimeAccessor(&LbDataPlane::m_idleTimeout),
+                          MakeTimeChecker(MilliSeconds(1)))
+            .AddAttribute("ClosingTimeout",
+                          "Time that an entry stays after the client's FIN, so that the flow's "
+                          "last ACKs still reach its server.",
+                          TimeValue(Seconds(2)),
+                          MakeTimeAccessor(&LbDataPlane::m_closingTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("MaglevTableSize",
+                          "Number of slots of the consistent-hash table; must be a prime "
+                          "larger than the number of servers.",
+                          UintegerValue(MaglevTable::DEFAULT_SIZE),
+                          MakeUintegerAccessor(&LbDataPlane::m_maglevSize),
+                          MakeUintegerChecker<uint32_t>(2))
+            .AddAttribute("HashSeed",
+                          "Seed of the flow hash that indexes the consistent-hash table. Load "
+                          "balancers of one service need the same seed so that a flow that "
+                          "moves between them keeps its server.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&LbDataPlane::m_hashSeed),
+                          MakeUintegerChecker<uint64_t>())
+            .AddTraceSource("ServerSelected",
+                            "A flow unknown to the flow table got a server.",
+                            MakeTraceSourceAccessor(&LbDataPlane::m_serverSelectedTrace),
+                            "ns3::LbDataPlane::ServerSelectedTracedCallback")
+            .AddTraceSource("FlowEnded",
+                            "A flow's entry ended by RST, FIN or idle timeout.",
+                            MakeTraceSourceAccessor(&LbDataPlane::m_flowEndedTrace),
+                            "ns3::LbDataPlane::FlowEndedTracedCallback");
+    return tid;
+}
+
+LbDataPlane::LbDataPlane()
+    : m_idleTimeout(Seconds(40)),
+      m_closingTimeout(Seconds(2)),
+      m_maglevSize(MaglevTable::DEFAULT_SIZE),
+      m_hashSeed(0)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+LbDataPlane::SetPolicyType(TypeId policyType)
+{
+    NS_LOG_FUNCTION(this << policyType.GetName());
+    if (!policyType.IsChildOf(LbPolicy::GetTypeId()))
+    {
+        NS_FATAL_ERROR("LbDataPlane Policy " << policyType.GetName()
+                                             << " is not a subclass of ns3::LbPolicy; use "
+                                                "ns3::EcmpPolicy, ns3::SedPolicy or another "
+                                                "LbPolicy");
+    }
+    ObjectFactory factory(policyType.GetName());
+    m_policy = factory.Create<LbPolicy>();
+}
+
+TypeId
+LbDataPlane::GetPolicyType() const
+{
+    return m_policy ? m_policy->GetInstanceTypeId() : EcmpPolicy::GetTypeId();
+}
+
+void
+LbDataPlane::SetPolicy(Ptr<LbPolicy> policy)
+{
+    NS_LOG_FUNCTION(this << policy);
+    NS_ASSERT_MSG(policy, "LbDataPlane::SetPolicy needs a policy");
+    m_policy = policy;
+}
+
+Ptr<LbPolicy>
+LbDataPlane::GetPolicy() const
+{
+    return m_policy;
+}
+
+void
+LbDataPlane::DoInitialize()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_servers.empty())
+    {
+        NS_LOG_WARN("LbDataPlane starts with no server; every packet will be dropped");
+    }
+    Object::DoInitialize();
+}
+
+void
+LbDataPlane::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    m_policy = nullptr;
+    m_flows.clear();
+    m_servers.clear();
+    Object::DoDispose();
+}
+
+uint32_t
+LbDataPlane::AddServer(uint64_t id, double staticWeight)
+{
+    NS_LOG_FUNCTION(this << id << staticWeight);
+    if (!(staticWeight > 0))
+    {
+        NS_FATAL_ERROR("Server " << id << " has weight " << staticWeight
+                                 << "; a server's static weight must be positive (use its CPU "
+                                    "count)");
+    }
+    for (const auto& server : m_servers)
+    {
+        if (server.id == id)
+        {
+            NS_FATAL_ERROR("Server " << id << " is already in the load balancer's pool");
+        }
+    }
+    ServerState server;
+    server.id = id;
+    server.staticWeight = staticWeight;
+    server.weight = staticWeight;
+    m_servers.push_back(server);
+    RebuildMaglevTable();
+    return static_cast<uint32_t>(m_servers.size() - 1);
+}
+
+void
+LbDataPlane::RebuildMaglevTable()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_maglev.GetSize() != m_maglevSize)
+    {
+        m_maglev = MaglevTable(m_maglevSize);
+    }
+    std::vector<MaglevTable::Entry> entries;
+    entries.reserve(m_servers.size());
+    for (const auto& server : m_servers)
+    {
+        entries.push_back({server.id, 1});
+    }
+    auto changed = m_maglev.Build(entries);
+    NS_LOG_LOGIC("Maglev table rebuilt for " << m_servers.size() << " servers, "
+                                             << changed.size() << " slots changed");
+}
+
+uint32_t
+LbDataPlane::ProcessPacket(const FlowKey& key, uint8_t tcpFlags, Time now)
+{
+    NS_LOG_FUNCTION(this << key << static_cast<uint32_t>(tcpFlags) << now);
+    if (m_servers.empty())
+    {
+        return NO_SERVER;
+    }
+    const bool syn = (tcpFlags & TCP_SYN) != 0;
+    const bool ack = (tcpFlags & TCP_ACK) != 0;
+    const bool rst = (tcpFlags & TCP_RST) != 0;
+    const bool fin = (tcpFlags & TCP_FIN) != 0;
+
+    auto it = m_flows.find(key);
+    if (it != m_flows.end())
+    {
+        Time limit = it->second.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
+        if (now - it->second.lastSeen > limit)
+        {
+            it = EndFlow(it, now, FLOW_END_TIMEOUT);
+            it = m_flows.end();
+        }
+    }
+
+    if (it == m_flows.end())
+    {
+        uint32_t hashProposed = m_maglev.Lookup(HashFlowKey(key, m_hashSeed));
+        FlowEntry entry;
+        entry.start = now;
+        entry.lastSeen = now;
+        bool bySyn = syn && !ack && !rst;
+        if (bySyn)
+        {
+            entry.server = m_policy->SelectServer(key, hashProposed, m_servers);
+            NS_ASSERT_MSG(entry.server < m_servers.size(),
+                          "policy " << m_policy->GetName() << " chose server " << entry.server
+                                    << " of " << m_servers.size());
+            entry.state = FlowEntry::SYN_SEEN;
+        }
+        else
+        {
+            entry.server = hashProposed;
+            entry.state = FlowEntry::UNTRACKED;
+        }
+        m_servers[entry.server].assignedFlows++;
+        m_serverSelectedTrace(key, entry.server, bySyn);
+        if (rst)
+        {
+            // A reset of an unknown flow is forwarded but leaves no entry behind.
+            return entry.server;
+        }
+        it = m_flows.emplace(key, entry).first;
+    }
+    FlowEntry& entry = it->second;
+    entry.lastSeen = now;
+    const uint32_t server = entry.server;
+
+    if (entry.state == FlowEntry::SYN_SEEN && ack && !syn)
+    {
+        entry.state = FlowEntry::ESTABLISHED;
+        m_servers[server].ongoingFlows++;
+    }
+    if (rst)
+    {
+        EndFlow(it, now, FLOW_END_RST);
+    }
+    else if (fin && entry.state != FlowEntry::CLOSING)
+    {
+        if (entry.state == FlowEntry::ESTABLISHED)
+        {
+            m_servers[server].ongoingFlows--;
+        }
+        entry.state = FlowEntry::CLOSING;
+        m_flowEndedTrace(key, server, now - entry.start, FLOW_END_FIN);
+    }
+    return server;
+}
+
+FlowTable::iterator
+LbDataPlane::EndFlow(FlowTable::iterator it, Time now, FlowEndCause cause)
+{
+    const FlowEntry& entry = it->second;
+    NS_LOG_LOGIC("flow " << it->first << " ends, cause " << cause);
+    if (entry.state == FlowEntry::ESTABLISHED)
+    {
+        m_servers[entry.server].ongoingFlows--;
+    }
+    if (cause == FLOW_END_TIMEOUT && entry.state != FlowEntry::CLOSING)
+    {
+        m_timedOutFlows++;
+    }
+    if (entry.state != FlowEntry::CLOSING)
+    {
+        // A closing entry reported its end when the FIN arrived.
+        m_flowEndedTrace(it->first, entry.server, now - entry.start, cause);
+    }
+    return m_flows.erase(it);
+}
+
+uint32_t
+LbDataPlane::ExpireIdleFlows(Time now)
+{
+    NS_LOG_FUNCTION(this << now);
+    uint32_t removed = 0;
+    for (auto it = m_flows.begin(); it != m_flows.end();)
+    {
+        Time limit = it->second.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
+        if (now - it->second.lastSeen > limit)
+        {
+            it = EndFlow(it, now, FLOW_END_TIMEOUT);
+            ++removed;
+        }
+        else
+        {
+            ++it;
+        }
+    }
+    return removed;
+}
+
+void
+LbDataPlane::SetWeight(uint32_t server, double weight)
+{
+    NS_LOG_FUNCTION(this << server << weight);
+    NS_ASSERT_MSG(server < m_servers.size(), "no server at position " << server);
+    if (!(weight > 0))
+    {
+        NS_FATAL_ERROR("weight " << weight << " for server " << server
+                                 << " is invalid; weights must be positive");
+    }
+    m_servers[server].weight = weight;
+}
+
+const std::vector<ServerState>&
+LbDataPlane::GetServers() const
+{
+    return m_servers;
+}
+
+std::size_t
+LbDataPlane::GetFlowCount() const
+{
+    return m_flows.size();
+}
+
+const MaglevTable&
+LbDataPlane::GetMaglevTable() const
+{
+    return m_maglev;
+}
+
+uint64_t
+LbDataPlane::GetTimedOutFlows() const
+{
+    return m_timedOutFlows;
+}
+
+int64_t
+LbDataPlane::AssignStreams(int64_t stream)
+{
+    NS_LOG_FUNCTION(this << stream);
+    return m_policy->AssignStreams(stream);
+}
+
+} // namespace ns3

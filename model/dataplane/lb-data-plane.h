@@ -1,0 +1,187 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef MARL_LB_LB_DATA_PLANE_H
+#define MARL_LB_LB_DATA_PLANE_H
+
+#include "flow-key.h"
+#include "flow-table.h"
+#include "lb-policy.h"
+#include "maglev-table.h"
+#include "server-state.h"
+
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup marl-lb
+ * \brief Decision core of a layer-4 load balancer: flow table, policy and flow accounting.
+ *
+ * The core sees only the client-to-server direction, one packet at a time, as a flow key,
+ * the TCP flags and the arrival time; it has no ns3::Packet in its interface, so the ns-3
+ * node, the benchmarks and the emulation bridge run the same code.
+ *
+ * For each packet it returns the server of the packet's flow:
+ * - a SYN of an unknown flow asks the policy, and the answer is stored in the flow table;
+ * - a packet of a known flow follows the stored entry;
+ * - any other packet of an unknown flow (after a restart of the load balancer, or after its
+ *   entry timed out) gets the consistent-hash server, which is the same on every load
+ *   balancer, so established connections survive.
+ *
+ * Flow accounting: a flow counts as on-going on its server from the client's first ACK after
+ * the SYN until the client's RST or FIN, or until the entry has been idle for IdleTimeout.
+ */
+class LbDataPlane : public Object
+{
+  public:
+    /// Marks a packet that no server can take (the pool is empty).
+    static constexpr uint32_t NO_SERVER = MaglevTable::NO_SERVER;
+
+    /// TCP flag bits as they appear in byte 13 of the TCP header.
+    enum TcpFlag : uint8_t
+    {
+        TCP_FIN = 0x01,
+        TCP_SYN = 0x02,
+        TCP_RST = 0x04,
+        TCP_ACK = 0x10,
+    };
+
+    /// Why a flow's entry ended.
+    enum FlowEndCause
+    {
+        FLOW_END_RST,     //!< the client sent RST
+        FLOW_END_FIN,     //!< the client sent FIN
+        FLOW_END_TIMEOUT, //!< the entry stayed idle for IdleTimeout
+    };
+
+    /**
+     * \brief TracedCallback signature for a new flow's server choice.
+     * \param [in] key the flow
+     * \param [in] server position of the chosen server
+     * \param [in] bySyn true if the policy chose (SYN), false for the consistent-hash fallback
+     */
+    typedef void (*ServerSelectedTracedCallback)(const FlowKey& key, uint32_t server, bool bySyn);
+
+    /**
+     * \brief TracedCallback signature for the end of a flow's entry.
+     * \param [in] key the flow
+     * \param [in] server position of the flow's server
+     * \param [in] duration time from the entry's creation to its end
+     * \param [in] cause one of FlowEndCause
+     */
+    typedef void (*FlowEndedTracedCallback)(const FlowKey& key,
+                                            uint32_t server,
+                                            Time duration,
+                                            int cause);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    LbDataPlane();
+
+    /**
+     * \brief Adds an application server to the pool.
+     *
+     * Rebuilds the consistent-hash table; flows already in the flow table keep their server.
+     * \param id stable identifier, for example the server's IPv4 address as an integer
+     * \param staticWeight configured weight, proportional to the server's CPUs; must be > 0
+     * \return the server's position, used in every other call and trace
+     */
+    uint32_t AddServer(uint64_t id, double staticWeight);
+
+    /**
+     * \brief Dispatches one client-to-server packet.
+     * \param key the packet's flow
+     * \param tcpFlags the TCP flags byte
+     * \param now arrival time
+     * \return the position of the server, or NO_SERVER if the pool is empty
+     */
+    uint32_t ProcessPacket(const FlowKey& key, uint8_t tcpFlags, Time now);
+
+    /**
+     * \brief Ends every entry idle for longer than IdleTimeout.
+     * \param now the current time
+     * \return the number of entries removed
+     */
+    uint32_t ExpireIdleFlows(Time now);
+
+    /**
+     * \brief Sets the weight in effect for a server.
+     * \param server position of the server
+     * \param weight new weight; must be > 0
+     */
+    void SetWeight(uint32_t server, double weight);
+
+    /// \return every server with this data plane's counters
+    const std::vector<ServerState>& GetServers() const;
+    /// \return the number of entries in the flow table
+    std::size_t GetFlowCount() const;
+    /// \return the dispatch policy
+    Ptr<LbPolicy> GetPolicy() const;
+    /**
+     * \brief Replaces the dispatch policy.
+     * \param policy the new policy; flows already dispatched keep their server
+     */
+    void SetPolicy(Ptr<LbPolicy> policy);
+    /// \return the consistent-hash table
+    const MaglevTable& GetMaglevTable() const;
+    /// \return the number of entries ended by the idle timeout since the start
+    uint64_t GetTimedOutFlows() const;
+
+    /**
+     * \brief Assigns fixed random variable streams to the policy.
+     * \param stream first stream index to use
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
+  protected:
+    void DoInitialize() override;
+    void DoDispose() override;
+
+  private:
+    /**
+     * \brief Creates the policy of the given type; the setter of the Policy attribute.
+     * \param policyType a subclass of LbPolicy
+     */
+    void SetPolicyType(TypeId policyType);
+    /// \return the TypeId of the policy
+    TypeId GetPolicyType() const;
+    /// Rebuilds the consistent-hash table from the server list.
+    void RebuildMaglevTable();
+    /**
+     * \brief Removes an entry and updates the counters.
+     * \param it the entry
+     * \param now the current time
+     * \param cause why the entry ends
+     * \return the iterator following the removed entry
+     */
+    FlowTable::iterator EndFlow(FlowTable::iterator it, Time now, FlowEndCause cause);
+
+    Ptr<LbPolicy> m_policy;               //!< the dispatch policy
+    Time m_idleTimeout;                   //!< idle time after which an entry ends
+    Time m_closingTimeout;                //!< how long an entry stays after the client's FIN
+    uint32_t m_maglevSize;                //!< slots of the consistent-hash table
+    uint64_t m_hashSeed;                  //!< seed of the flow hash for the table lookup
+    MaglevTable m_maglev;                 //!< consistent-hash table over the servers
+    std::vector<ServerState> m_servers;   //!< the pool, with this data plane's counters
+    FlowTable m_flows;                    //!< the flow table
+    uint64_t m_timedOutFlows{0};          //!< entries ended by the idle timeout
+
+    TracedCallback<const FlowKey&, uint32_t, bool> m_serverSelectedTrace; //!< new flow dispatched
+    TracedCallback<const FlowKey&, uint32_t, Time, int> m_flowEndedTrace;  //!< entry ended
+};
+
+} // namespace ns3
+
+#endif // MARL_LB_LB_DATA_PLANE_H

@@ -1,0 +1,61 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#ifndef MARL_LB_SED_POLICY_H
+#define MARL_LB_SED_POLICY_H
+
+#include "lb-policy.h"
+
+#include "ns3/random-variable-stream.h"
+
+namespace ns3
+{
+
+/**
+ * \ingroup marl-lb
+ * \brief Shortest expected delay: the server with the smallest (q + 1) / w.
+ *
+ * q is the number of on-going flows that this load balancer counts on the server and w the
+ * server's weight in effect, as in the "sed" scheduler of Linux IPVS (ip_vs_sed.c). With
+ * static weights proportional to CPUs this is the study's SED baseline; the learning methods
+ * run the same rule with weights written by their agents.
+ *
+ * Real systems break ties differently, so the rule is an attribute: the server that the
+ * consistent-hash table proposed (VPP's load-balancer plugin; the default), the first server in
+ * list order (IPVS), or a uniform random choice (the authors' Python simulator).
+ */
+class SedPolicy : public LbPolicy
+{
+  public:
+    /// How equal scores are resolved.
+    enum TieBreak
+    {
+        TIE_BREAK_HASH_PROPOSED, //!< the first minimum in cyclic order from the proposed server
+        TIE_BREAK_FIRST,         //!< the first minimum in list order
+        TIE_BREAK_RANDOM,        //!< a uniform choice among the minima
+    };
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    SedPolicy();
+
+    uint32_t SelectServer(const FlowKey& key,
+                          uint32_t hashProposed,
+                          const std::vector<ServerState>& servers) override;
+    int64_t AssignStreams(int64_t stream) override;
+    std::string GetName() const override;
+
+  private:
+    TieBreak m_tieBreak;                     //!< tie-break rule
+    Ptr<UniformRandomVariable> m_tieRandom;  //!< draws for TIE_BREAK_RANDOM
+    std::vector<uint32_t> m_minima;          //!< scratch list of tied servers
+};
+
+} // namespace ns3
+
+#endif // MARL_LB_SED_POLICY_H

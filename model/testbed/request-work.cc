@@ -1,0 +1,91 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "request-work.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+namespace
+{
+constexpr uint64_t ITERATIONS_PER_LINE = 4000; //!< the page prints a line every 4000 loops
+constexpr uint64_t LINE_SUFFIX_BYTES = 2;      //!< a backslash and an n after each number
+} // namespace
+
+RequestKind
+ClassifyRequestUrl(const std::string& url)
+{
+    RequestKind kind;
+    std::string path = url.substr(0, url.find('?'));
+    if (path == "/dummy.php" || path == "/dummy.php/")
+    {
+        kind.type = RequestKind::FOR_LOOP;
+        auto query = url.find('?');
+        std::string parameters = query == std::string::npos ? "" : url.substr(query + 1);
+        std::size_t position = 0;
+        while (position < parameters.size())
+        {
+            std::size_t end = parameters.find('&', position);
+            std::string pair = parameters.substr(position, end - position);
+            if (pair.rfind("n=", 0) == 0)
+            {
+                uint64_t value = 0;
+                for (std::size_t i = 2; i < pair.size() && pair[i] >= '0' && pair[i] <= '9'; ++i)
+                {
+                    value = value * 10 + static_cast<uint64_t>(pair[i] - '0');
+                }
+                kind.iterations = value;
+            }
+            if (end == std::string::npos)
+            {
+                break;
+            }
+            position = end + 1;
+        }
+        return kind;
+    }
+    if (url.find("/wiki/index.php/") != std::string::npos)
+    {
+        kind.type = RequestKind::WIKI_PAGE;
+        return kind;
+    }
+    kind.type = RequestKind::STATIC;
+    return kind;
+}
+
+uint64_t
+ForLoopResponseBytes(uint64_t iterations)
+{
+    // Counter values printed are 4000 k for k = 1 .. lines; group them by number of digits.
+    const uint64_t lines = iterations / ITERATIONS_PER_LINE;
+    uint64_t bytes = lines * LINE_SUFFIX_BYTES;
+    uint64_t digits = 1;
+    uint64_t lowest = 1;  // smallest number with `digits` digits
+    while (true)
+    {
+        uint64_t highest = lowest * 10 - 1;
+        // Lines k whose counter 4000 k lies in [lowest, highest].
+        uint64_t firstLine = (lowest + ITERATIONS_PER_LINE - 1) / ITERATIONS_PER_LINE;
+        uint64_t lastLine = std::min(lines, highest / ITERATIONS_PER_LINE);
+        if (firstLine == 0)
+        {
+            firstLine = 1;
+        }
+        if (firstLine > lines)
+        {
+            break;
+        }
+        if (lastLine >= firstLine)
+        {
+            bytes += (lastLine - firstLine + 1) * digits;
+        }
+        ++digits;
+        lowest *= 10;
+    }
+    return bytes;
+}
+
+} // namespace ns3
