@@ -12,6 +12,7 @@
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-socket-factory.h"
+#include "ns3/tcp-socket.h"
 #include "ns3/uinteger.h"
 
 #include <cstdlib>
@@ -170,6 +171,9 @@ HttpTraceClient::SendNextRequest()
     socket->SetRecvCallback(MakeCallback(&HttpTraceClient::HandleRead, this));
     socket->SetCloseCallbacks(MakeCallback(&HttpTraceClient::HandleNormalClose, this),
                               MakeCallback(&HttpTraceClient::HandleErrorClose, this));
+    socket->TraceConnectWithoutContext(
+        "State",
+        MakeCallback(&HttpTraceClient::HandleStateChange, this).Bind(PeekPointer(socket)));
     socket->Bind();
     socket->Connect(InetSocketAddress(m_remoteAddress, m_remotePort));
 
@@ -322,7 +326,26 @@ void
 HttpTraceClient::HandleNormalClose(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
-    Finish(socket, RequestOutcome::CLOSED_EARLY);
+    // ns-3 reports a received RST as a normal close too; only a FIN passes through
+    // CLOSE_WAIT.
+    auto it = m_active.find(PeekPointer(socket));
+    bool peerSentFin = it != m_active.end() && it->second.peerSentFin;
+    Finish(socket, peerSentFin ? RequestOutcome::CLOSED_EARLY : RequestOutcome::RESET);
+}
+
+void
+HttpTraceClient::HandleStateChange(Socket* socket,
+                                   TcpSocket::TcpStates_t /* oldState */,
+                                   TcpSocket::TcpStates_t newState)
+{
+    if (newState == TcpSocket::CLOSE_WAIT)
+    {
+        auto it = m_active.find(socket);
+        if (it != m_active.end())
+        {
+            it->second.peerSentFin = true;
+        }
+    }
 }
 
 void

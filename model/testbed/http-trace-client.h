@@ -11,6 +11,7 @@
 #include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
 
 #include <map>
@@ -19,8 +20,6 @@
 
 namespace ns3
 {
-
-class Socket;
 
 /**
  * \ingroup marl-lb
@@ -77,6 +76,7 @@ class HttpTraceClient : public Application
         bool headerDone{false};      //!< true once the blank line ended the header
         uint64_t expected{0};        //!< total response size, known once the header is read
         uint64_t read{0};            //!< response bytes read from the socket
+        bool peerSentFin{false};     //!< true once the server's FIN arrived
     };
 
     void StartApplication() override;
@@ -94,6 +94,15 @@ class HttpTraceClient : public Application
     void HandleNormalClose(Ptr<Socket> socket);
     /// \param socket a socket closed by a reset or an error
     void HandleErrorClose(Ptr<Socket> socket);
+    /**
+     * \brief Notes a FIN from the server; the State trace of the client's socket.
+     * \param socket the socket
+     * \param oldState the state left
+     * \param newState the state entered
+     */
+    void HandleStateChange(Socket* socket,
+                           TcpSocket::TcpStates_t oldState,
+                           TcpSocket::TcpStates_t newState);
     /**
      * \brief Parses the response header read so far.
      * \param active the request
