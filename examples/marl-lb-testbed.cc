@@ -26,6 +26,8 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <numeric>
 #include <sstream>
 
 using namespace ns3;
@@ -46,9 +48,9 @@ GetMethods()
 {
     static const std::vector<Method> methods = {
         {"ecmp", "ECMP", "ns3::EcmpPolicy"},
-        {"wcmp", "WCMP", ""},
+        {"wcmp", "WCMP", "ns3::WcmpPolicy"},
         {"awcmp", "AWCMP", ""},
-        {"lsq", "LSQ", ""},
+        {"lsq", "LSQ", "ns3::LsqPolicy"},
         {"sed", "SED", "ns3::SedPolicy"},
         {"rlb-qmix", "RLB-QMIX", ""},
         {"rlb-i-sac", "RLB-I-SAC", ""},
@@ -64,6 +66,20 @@ ListMethodNames()
     for (const auto& method : GetMethods())
     {
         names << (names.tellp() > 0 ? ", " : "") << method.name;
+    }
+    return names.str();
+}
+
+std::string
+ListAvailableMethodNames()
+{
+    std::ostringstream names;
+    for (const auto& method : GetMethods())
+    {
+        if (!method.policy.empty())
+        {
+            names << (names.tellp() > 0 ? ", " : "") << method.name;
+        }
     }
     return names.str();
 }
@@ -88,7 +104,8 @@ ParseMethods(const std::string& list)
         {
             NS_FATAL_ERROR("method '" << name
                                       << "' is not implemented in this version of marl-lb; "
-                                         "available now: ecmp, sed");
+                                         "available now: "
+                                      << ListAvailableMethodNames());
         }
         chosen.push_back(*it);
     }
@@ -104,7 +121,7 @@ ParseMethods(const std::string& list)
 int
 main(int argc, char* argv[])
 {
-    std::string methodList = "ecmp,sed";
+    std::string methodList = "ecmp,wcmp,lsq,sed";
     std::string tracePath = std::string(MARL_LB_DATA_DIR) + "/traces/poisson-for-loop-rate-400.csv";
     double duration = 60;
     double drain = 10;
@@ -199,6 +216,7 @@ main(int argc, char* argv[])
         testbed->AssignStreams(1000);
         Time stop = Seconds(duration + drain);
         testbed->ReplayTrace(trace, Seconds(0), stop);
+        testbed->EnableServerSampling(MilliSeconds(200), Seconds(duration));
 
         auto wallStart = std::chrono::steady_clock::now();
         Simulator::Stop(stop + MilliSeconds(1));
@@ -231,6 +249,31 @@ main(int argc, char* argv[])
         {
             std::cout << "  " << std::setprecision(2) << stop.GetSeconds() / wallSeconds
                       << " sim-s/s";
+        }
+        std::cout << std::endl;
+
+        // Per group of servers with equal CPUs: share of requests and mean busy workers.
+        std::map<uint32_t, std::pair<uint64_t, double>> groups;
+        std::map<uint32_t, uint64_t> samplesPerGroup;
+        const auto& cpus = helper.GetServerCpus();
+        for (std::size_t s = 0; s < perServer.size(); ++s)
+        {
+            groups[cpus[s]].first += perServer[s];
+        }
+        for (const auto& sample : testbed->GetServerSamples())
+        {
+            groups[cpus[sample.server]].second += sample.busyWorkers;
+            samplesPerGroup[cpus[sample.server]]++;
+        }
+        uint64_t dispatched = std::accumulate(perServer.begin(), perServer.end(), uint64_t{0});
+        std::cout << "          ";
+        for (const auto& [groupCpus, totals] : groups)
+        {
+            std::cout << " " << groupCpus << "-CPU servers: " << std::setprecision(1)
+                      << 100.0 * totals.first / std::max<uint64_t>(dispatched, 1)
+                      << " % of requests, " << std::setprecision(2)
+                      << totals.second / std::max<uint64_t>(samplesPerGroup[groupCpus], 1)
+                      << " busy workers;";
         }
         std::cout << std::endl;
         Simulator::Destroy();

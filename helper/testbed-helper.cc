@@ -18,6 +18,7 @@
 #include "ns3/mac48-address.h"
 #include "ns3/pointer.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/uinteger.h"
@@ -58,8 +59,39 @@ Testbed::GetTypeId()
 }
 
 void
+Testbed::EnableServerSampling(Time interval, Time stop)
+{
+    NS_ABORT_MSG_IF(!interval.IsStrictlyPositive(),
+                    "server sampling interval " << interval.As(Time::MS) << " must be positive");
+    m_samplingEvent.Cancel();
+    m_samplingEvent = Simulator::ScheduleNow(&Testbed::SampleServers, this, interval, stop);
+}
+
+void
+Testbed::SampleServers(Time interval, Time stop)
+{
+    Time now = Simulator::Now();
+    for (uint32_t s = 0; s < serverApps.size(); ++s)
+    {
+        m_serverSamples.push_back(
+            {now, s, serverApps[s]->GetBusyWorkers(), serverApps[s]->GetBacklogLength()});
+    }
+    if (now + interval <= stop)
+    {
+        m_samplingEvent = Simulator::Schedule(interval, &Testbed::SampleServers, this, interval, stop);
+    }
+}
+
+const std::vector<Testbed::ServerSample>&
+Testbed::GetServerSamples() const
+{
+    return m_serverSamples;
+}
+
+void
 Testbed::DoDispose()
 {
+    m_samplingEvent.Cancel();
     clientApps.clear();
     loadBalancerApps.clear();
     serverApps.clear();

@@ -12,6 +12,7 @@
 #include "request-trace.h"
 
 #include "ns3/data-rate.h"
+#include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
@@ -71,6 +72,26 @@ class Testbed : public Object
      */
     std::vector<RequestRecord> CollectRecords() const;
 
+    /// Ground truth of one server at one time.
+    struct ServerSample
+    {
+        Time time;           //!< when the sample was taken
+        uint32_t server;     //!< the server's index
+        uint32_t busyWorkers; //!< workers holding a connection
+        uint32_t backlog;    //!< connections in the accept queue
+    };
+
+    /**
+     * \brief Samples every server's busy workers and backlog periodically, as the authors'
+     * testbed polled its servers (every 200 ms).
+     * \param interval the sampling period
+     * \param stop when to stop sampling
+     */
+    void EnableServerSampling(Time interval, Time stop);
+
+    /// \return the server samples taken so far, in time order
+    const std::vector<ServerSample>& GetServerSamples() const;
+
     /**
      * \brief Assigns fixed random variable streams to the testbed's random variables.
      * \param stream first stream index to use
@@ -111,6 +132,16 @@ class Testbed : public Object
      * \param record the request
      */
     void NoteRequestEnded(const RequestRecord& record);
+
+    /**
+     * \brief Takes one sample of every server and schedules the next.
+     * \param interval the sampling period
+     * \param stop when to stop
+     */
+    void SampleServers(Time interval, Time stop);
+
+    std::vector<ServerSample> m_serverSamples; //!< samples taken so far
+    EventId m_samplingEvent;                   //!< next sampling
 
     /// Load balancer and server of each live flow.
     std::map<std::pair<uint64_t, uint64_t>, std::pair<uint32_t, uint32_t>> m_flowPath;

@@ -6,6 +6,7 @@
 
 #include "ecmp-policy.h"
 
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/object-factory.h"
 #include "ns3/type-id.h"
@@ -58,6 +59,28 @@ LbDataPlane::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&LbDataPlane::m_hashSeed),
                           MakeUintegerChecker<uint64_t>())
+            .AddAttribute("WeightUpdateInterval",
+                          "Period at which weights written by SetWeight take effect (the "
+                          "authors' data plane uses 200 ms); zero applies them at once.",
+                          TimeValue(MilliSeconds(200)),
+                          MakeTimeAccessor(&LbDataPlane::m_weightUpdateInterval),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("ReservoirSize",
+                          "Slots K of each server's reservoir of flow-duration samples.",
+                          UintegerValue(128),
+                          MakeUintegerAccessor(&LbDataPlane::m_reservoirSize),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("ReservoirKeepProbability",
+                          "Probability p that a flow-duration sample enters the reservoir.",
+                          DoubleValue(1.0),
+                          MakeDoubleAccessor(&LbDataPlane::m_keepProbability),
+                          MakeDoubleChecker<double>(1e-9, 1.0))
+            .AddAttribute("DiscountBase",
+                          "Base of the age discount of the discounted features: a sample of "
+                          "age a seconds counts as value * base^a.",
+                          DoubleValue(0.9),
+                          MakeDoubleAccessor(&LbDataPlane::m_discountBase),
+                          MakeDoubleChecker<double>(1e-9, 1.0))
             .AddTraceSource("ServerSelected",
                             "A flow unknown to the flow table got a server.",
                             MakeTraceSourceAccessor(&LbDataPlane::m_serverSelectedTrace),
@@ -65,7 +88,11 @@ LbDataPlane::GetTypeId()
             .AddTraceSource("FlowEnded",
                             "A flow's entry ended by RST, FIN or idle timeout.",
                             MakeTraceSourceAccessor(&LbDataPlane::m_flowEndedTrace),
-                            "ns3::LbDataPlane::FlowEndedTracedCallback");
+                            "ns3::LbDataPlane::FlowEndedTracedCallback")
+            .AddTraceSource("WeightApplied",
+                            "A server's new weight took effect.",
+                            MakeTraceSourceAccessor(&LbDataPlane::m_weightAppliedTrace),
+                            "ns3::LbDataPlane::WeightAppliedTracedCallback");
     return tid;
 }
 
@@ -73,7 +100,12 @@ LbDataPlane::LbDataPlane()
     : m_idleTimeout(Seconds(40)),
       m_closingTimeout(Seconds(2)),
       m_maglevSize(MaglevTable::DEFAULT_SIZE),
-      m_hashSeed(0)
+      m_hashSeed(0),
+      m_weightUpdateInterval(MilliSeconds(200)),
+      m_reservoirSize(128),
+      m_keepProbability(1.0),
+      m_discountBase(0.9),
+      m_sampleRandom(CreateObject<UniformRandomVariable>())
 {
     NS_LOG_FUNCTION(this);
 }
@@ -91,6 +123,10 @@ LbDataPlane::SetPolicyType(TypeId policyType)
     }
     ObjectFactory factory(policyType.GetName());
     m_policy = factory.Create<LbPolicy>();
+    if (!m_servers.empty())
+    {
+        m_policy->NotifyWeightsChanged(m_servers);
+    }
 }
 
 TypeId
@@ -105,6 +141,10 @@ LbDataPlane::SetPolicy(Ptr<LbPolicy> policy)
     NS_LOG_FUNCTION(this << policy);
     NS_ASSERT_MSG(policy, "LbDataPlane::SetPolicy needs a policy");
     m_policy = policy;
+    if (!m_servers.empty())
+    {
+        m_policy->NotifyWeightsChanged(m_servers);
+    }
 }
 
 Ptr<LbPolicy>
@@ -129,6 +169,8 @@ LbDataPlane::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_policy = nullptr;
+    m_sampleRandom = nullptr;
+    m_reservoirs.clear();
     m_flows.clear();
     m_servers.clear();
     Object::DoDispose();
@@ -156,7 +198,10 @@ LbDataPlane::AddServer(uint64_t id, double staticWeight)
     server.staticWeight = staticWeight;
     server.weight = staticWeight;
     m_servers.push_back(server);
+    m_pendingWeights.push_back(0);
+    m_reservoirs.emplace_back(m_reservoirSize, m_keepProbability);
     RebuildMaglevTable();
+    m_policy->NotifyWeightsChanged(m_servers);
     return static_cast<uint32_t>(m_servers.size() - 1);
 }
 
@@ -236,7 +281,16 @@ LbDataPlane::ProcessPacket(const FlowKey& key, uint8_t tcpFlags, Time now)
     entry.lastSeen = now;
     const uint32_t server = entry.server;
 
-    if (entry.state == FlowEntry::SYN_SEEN && ack && !syn)
+    if (entry.state == FlowEntry::ESTABLISHED && ack && !syn && !rst && !fin)
+    {
+        // A later ACK of an on-going flow: sample how long the flow has lasted.
+        double keepDraw = m_keepProbability < 1.0 ? m_sampleRandom->GetValue() : 0.0;
+        m_reservoirs[server].Offer(now,
+                                   (now - entry.start).GetSeconds(),
+                                   keepDraw,
+                                   m_sampleRandom->GetValue());
+    }
+    else if (entry.state == FlowEntry::SYN_SEEN && ack && !syn)
     {
         entry.state = FlowEntry::ESTABLISHED;
         m_servers[server].ongoingFlows++;
@@ -309,7 +363,64 @@ LbDataPlane::SetWeight(uint32_t server, double weight)
         NS_FATAL_ERROR("weight " << weight << " for server " << server
                                  << " is invalid; weights must be positive");
     }
-    m_servers[server].weight = weight;
+    if (m_weightUpdateInterval.IsZero())
+    {
+        m_servers[server].weight = weight;
+        m_policy->NotifyWeightsChanged(m_servers);
+        m_weightAppliedTrace(server, weight);
+        return;
+    }
+    m_pendingWeights[server] = weight;
+}
+
+uint32_t
+LbDataPlane::ApplyPendingWeights()
+{
+    NS_LOG_FUNCTION(this);
+    uint32_t changed = 0;
+    for (uint32_t server = 0; server < m_servers.size(); ++server)
+    {
+        if (m_pendingWeights[server] > 0)
+        {
+            m_servers[server].weight = m_pendingWeights[server];
+            m_pendingWeights[server] = 0;
+            m_weightAppliedTrace(server, m_servers[server].weight);
+            ++changed;
+        }
+    }
+    if (changed > 0)
+    {
+        m_policy->NotifyWeightsChanged(m_servers);
+    }
+    return changed;
+}
+
+Time
+LbDataPlane::GetWeightUpdateInterval() const
+{
+    return m_weightUpdateInterval;
+}
+
+std::vector<ServerFeatures>
+LbDataPlane::GetFeatures(Time now) const
+{
+    std::vector<ServerFeatures> features;
+    features.reserve(m_servers.size());
+    for (uint32_t server = 0; server < m_servers.size(); ++server)
+    {
+        features.push_back(ComputeServerFeatures(m_reservoirs[server].GetSamples(),
+                                                 m_servers[server].ongoingFlows,
+                                                 now,
+                                                 m_discountBase));
+    }
+    return features;
+}
+
+const ReservoirSampler&
+LbDataPlane::GetReservoir(uint32_t server) const
+{
+    NS_ASSERT_MSG(server < m_reservoirs.size(), "no server at position " << server);
+    return m_reservoirs[server];
 }
 
 const std::vector<ServerState>&
@@ -340,7 +451,8 @@ int64_t
 LbDataPlane::AssignStreams(int64_t stream)
 {
     NS_LOG_FUNCTION(this << stream);
-    return m_policy->AssignStreams(stream);
+    m_sampleRandom->SetStream(stream);
+    return 1 + m_policy->AssignStreams(stream + 1);
 }
 
 } // namespace ns3

@@ -9,10 +9,13 @@
 #include "flow-table.h"
 #include "lb-policy.h"
 #include "maglev-table.h"
+#include "reservoir-sampler.h"
+#include "server-features.h"
 #include "server-state.h"
 
 #include "ns3/nstime.h"
 #include "ns3/object.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
 #include <vector>
@@ -37,6 +40,14 @@ namespace ns3
  *
  * Flow accounting: a flow counts as on-going on its server from the client's first ACK after
  * the SYN until the client's RST or FIN, or until the entry has been idle for IdleTimeout.
+ * Every later client ACK of an on-going flow offers a flow-duration sample (now minus the
+ * arrival of the flow's SYN, in seconds) to the server's reservoir; GetFeatures() turns the
+ * reservoirs into the six features per server that the learning agents observe.
+ *
+ * Weights: SetWeight() writes a weight that takes effect at the next weight-update tick
+ * (ApplyPendingWeights(), which the LoadBalancer application calls every
+ * WeightUpdateInterval), as the authors' data plane applies new weights on its own period.
+ * A WeightUpdateInterval of zero applies weights at once.
  */
 class LbDataPlane : public Object
 {
@@ -68,6 +79,13 @@ class LbDataPlane : public Object
      * \param [in] bySyn true if the policy chose (SYN), false for the consistent-hash fallback
      */
     typedef void (*ServerSelectedTracedCallback)(const FlowKey& key, uint32_t server, bool bySyn);
+
+    /**
+     * \brief TracedCallback signature for a weight taking effect.
+     * \param [in] server position of the server
+     * \param [in] weight the weight now in effect
+     */
+    typedef void (*WeightAppliedTracedCallback)(uint32_t server, double weight);
 
     /**
      * \brief TracedCallback signature for the end of a flow's entry.
@@ -116,11 +134,36 @@ class LbDataPlane : public Object
     uint32_t ExpireIdleFlows(Time now);
 
     /**
-     * \brief Sets the weight in effect for a server.
+     * \brief Writes a new weight for a server, in effect from the next weight-update tick.
+     *
+     * A later write before the tick replaces an earlier one. With a WeightUpdateInterval of
+     * zero the weight takes effect at once.
      * \param server position of the server
      * \param weight new weight; must be > 0
      */
     void SetWeight(uint32_t server, double weight);
+
+    /**
+     * \brief Puts the weights written since the last tick into effect.
+     * \return the number of servers whose weight changed
+     */
+    uint32_t ApplyPendingWeights();
+
+    /// \return the period of the weight-update tick; zero means weights apply at once
+    Time GetWeightUpdateInterval() const;
+
+    /**
+     * \brief Computes the six features of every server.
+     * \param now the time the features describe
+     * \return one entry per server, by position
+     */
+    std::vector<ServerFeatures> GetFeatures(Time now) const;
+
+    /**
+     * \param server position of the server
+     * \return the server's reservoir of flow-duration samples
+     */
+    const ReservoirSampler& GetReservoir(uint32_t server) const;
 
     /// \return every server with this data plane's counters
     const std::vector<ServerState>& GetServers() const;
@@ -177,9 +220,17 @@ class LbDataPlane : public Object
     std::vector<ServerState> m_servers;   //!< the pool, with this data plane's counters
     FlowTable m_flows;                    //!< the flow table
     uint64_t m_timedOutFlows{0};          //!< entries ended by the idle timeout
+    Time m_weightUpdateInterval;          //!< period of the weight-update tick
+    std::vector<double> m_pendingWeights; //!< weight written per server, 0 if none
+    uint32_t m_reservoirSize;             //!< slots of each server's reservoir
+    double m_keepProbability;             //!< chance that a sample enters a reservoir
+    double m_discountBase;                //!< base of the age discount of features
+    std::vector<ReservoirSampler> m_reservoirs; //!< flow-duration samples per server
+    Ptr<UniformRandomVariable> m_sampleRandom;  //!< draws for the reservoirs
 
     TracedCallback<const FlowKey&, uint32_t, bool> m_serverSelectedTrace; //!< new flow dispatched
     TracedCallback<const FlowKey&, uint32_t, Time, int> m_flowEndedTrace;  //!< entry ended
+    TracedCallback<uint32_t, double> m_weightAppliedTrace;                  //!< weight in effect
 };
 
 } // namespace ns3

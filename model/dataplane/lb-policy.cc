@@ -20,6 +20,11 @@ LbPolicy::GetTypeId()
     return tid;
 }
 
+void
+LbPolicy::NotifyWeightsChanged(const std::vector<ServerState>& /* servers */)
+{
+}
+
 int64_t
 LbPolicy::AssignStreams(int64_t /* stream */)
 {

@@ -45,6 +45,14 @@ class LbPolicy : public Object
                                   const std::vector<ServerState>& servers) = 0;
 
     /**
+     * \brief Tells the policy that the servers or their weights in effect changed.
+     *
+     * The data plane calls it after a server is added and after new weights take effect.
+     * \param servers every server, with the new weights
+     */
+    virtual void NotifyWeightsChanged(const std::vector<ServerState>& servers);
+
+    /**
      * \brief Assigns fixed random variable streams to the policy's random variables.
      * \param stream first stream index to use
      * \return the number of streams used

@@ -59,8 +59,8 @@ SedPolicy::SelectServer(const FlowKey& /* key */,
     for (uint32_t step = 0; step < count; ++step)
     {
         uint32_t candidate = (first + step) % count;
-        const ServerState& server = servers[candidate];
-        if (server.weight <= 0)
+        double weight = GetEffectiveWeight(servers[candidate]);
+        if (weight <= 0)
         {
             continue;
         }
@@ -71,8 +71,8 @@ SedPolicy::SelectServer(const FlowKey& /* key */,
             continue;
         }
         // Compare (q_c + 1) / w_c with (q_b + 1) / w_b without dividing.
-        double lhs = (server.ongoingFlows + 1.0) * servers[best].weight;
-        double rhs = (servers[best].ongoingFlows + 1.0) * server.weight;
+        double lhs = (servers[candidate].ongoingFlows + 1.0) * GetEffectiveWeight(servers[best]);
+        double rhs = (servers[best].ongoingFlows + 1.0) * weight;
         if (lhs < rhs)
         {
             best = candidate;
@@ -110,6 +110,12 @@ std::string
 SedPolicy::GetName() const
 {
     return "SED";
+}
+
+double
+SedPolicy::GetEffectiveWeight(const ServerState& server) const
+{
+    return server.weight;
 }
 
 } // namespace ns3

@@ -50,6 +50,14 @@ class SedPolicy : public LbPolicy
     int64_t AssignStreams(int64_t stream) override;
     std::string GetName() const override;
 
+  protected:
+    /**
+     * \brief Returns the weight that divides a server's score.
+     * \param server the server
+     * \return its weight in effect; subclasses may ignore weights (LSQ)
+     */
+    virtual double GetEffectiveWeight(const ServerState& server) const;
+
   private:
     TieBreak m_tieBreak;                     //!< tie-break rule
     Ptr<UniformRandomVariable> m_tieRandom;  //!< draws for TIE_BREAK_RANDOM

@@ -91,6 +91,7 @@ LoadBalancer::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_sweepEvent.Cancel();
+    m_weightEvent.Cancel();
     if (m_intercept)
     {
         m_intercept->SetInterceptCallback(VipInterceptRouting::InterceptCallback());
@@ -208,6 +209,19 @@ LoadBalancer::StartApplication()
                                          << " servers, policy "
                                          << m_dataPlane->GetPolicy()->GetName());
     m_sweepEvent = Simulator::Schedule(m_sweepInterval, &LoadBalancer::SweepFlowTable, this);
+    Time tick = m_dataPlane->GetWeightUpdateInterval();
+    if (tick.IsStrictlyPositive())
+    {
+        m_weightEvent = Simulator::Schedule(tick, &LoadBalancer::WeightTick, this);
+    }
+}
+
+void
+LoadBalancer::WeightTick()
+{
+    m_dataPlane->ApplyPendingWeights();
+    m_weightEvent =
+        Simulator::Schedule(m_dataPlane->GetWeightUpdateInterval(), &LoadBalancer::WeightTick, this);
 }
 
 void
@@ -215,6 +229,7 @@ LoadBalancer::StopApplication()
 {
     NS_LOG_FUNCTION(this);
     m_sweepEvent.Cancel();
+    m_weightEvent.Cancel();
     if (m_intercept)
     {
         // Ipv4ListRouting cannot remove a protocol; a hook without receiver lets packets pass.

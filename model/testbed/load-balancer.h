@@ -118,6 +118,8 @@ class LoadBalancer : public Application
     bool HandleVipPacket(Ptr<const Packet> packet, const Ipv4Header& header);
     /// Ends idle flow entries and schedules the next sweep.
     void SweepFlowTable();
+    /// Puts pending weights into effect and schedules the next tick.
+    void WeightTick();
 
     Ipv4Address m_vip;                         //!< the service's virtual IP
     uint16_t m_port;                           //!< the service's TCP port
@@ -128,6 +130,7 @@ class LoadBalancer : public Application
     Ptr<Ipv4> m_ipv4;                          //!< the node's IPv4 stack
     Ptr<VipInterceptRouting> m_intercept;      //!< the hook in the node's routing
     EventId m_sweepEvent;                      //!< next idle-entry sweep
+    EventId m_weightEvent;                     //!< next weight-update tick
     uint64_t m_forwarded{0};                   //!< packets tunnelled
     std::array<uint64_t, DROP_REASON_COUNT> m_drops{}; //!< packets dropped, by reason
 
