@@ -8,6 +8,7 @@
 #define MARL_LB_MODULE_H
 
 #include "ns3/apache-server.h"
+#include "ns3/busy-worker-probe.h"
 #include "ns3/alias-table.h"
 #include "ns3/ecmp-policy.h"
 #include "ns3/flow-ecmp-routing.h"
@@ -27,6 +28,7 @@
 #include "ns3/request-trace.h"
 #include "ns3/request-work.h"
 #include "ns3/reservoir-sampler.h"
+#include "ns3/result-store.h"
 #include "ns3/reward-function.h"
 #include "ns3/sed-policy.h"
 #include "ns3/server-features.h"
