@@ -4,7 +4,7 @@
 
 /*
  * The study's moderate-scale testbed replaying a request trace, once per load-balancing
- * method, with a one-line summary of job completion times (JCT) per method.
+ * method, with a JCT summary per method.
  *
  *   client ---+                  +--- LB 0 ---+
  *             |                  |            |  GRE, through the router
@@ -14,16 +14,18 @@
  *                                     GRE endpoint, replies straight to the client
  *
  * The load calibration sets the CPU time per for-loop iteration so that the trace's mean
- * work fills --load of the servers' total CPU capacity.
+ * work fills --load of the servers' total CPU capacity. For each method the program prints
+ * one line (requests, completed, failed, mean, p50, p90 and p99 JCT in ms, requests per
+ * server, simulation speed) and one line per group of servers with equal CPUs (share of the
+ * requests, mean busy workers per server).
  *
  * Example:
- *   marl-lb-testbed --method=ecmp,sed --duration=60
+ *   marl-lb-testbed --method=ecmp,sed --duration=60 --database=results.db
  */
 
 #include "ns3/core-module.h"
 #include "ns3/marl-lb-module.h"
 
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -35,85 +37,60 @@ using namespace ns3;
 namespace
 {
 
-/// One load-balancing method of the study.
-struct Method
+/// Prints the summary lines of one method.
+void
+PrintSummary(const ExperimentResult& result, bool printSpeed)
 {
-    std::string name;     //!< command-line name
-    std::string label;    //!< name as the study prints it
-    std::string policy;   //!< TypeId name of the policy, empty if not available yet
-};
-
-const std::vector<Method>&
-GetMethods()
-{
-    static const std::vector<Method> methods = {
-        {"ecmp", "ECMP", "ns3::EcmpPolicy"},
-        {"wcmp", "WCMP", "ns3::WcmpPolicy"},
-        {"awcmp", "AWCMP", ""},
-        {"lsq", "LSQ", "ns3::LsqPolicy"},
-        {"sed", "SED", "ns3::SedPolicy"},
-        {"rlb-qmix", "RLB-QMIX", ""},
-        {"rlb-i-sac", "RLB-I-SAC", ""},
-        {"rlb-s-sac", "RLB-S-SAC", ""},
-    };
-    return methods;
-}
-
-std::string
-ListMethodNames()
-{
-    std::ostringstream names;
-    for (const auto& method : GetMethods())
+    JctSummary summary(result.records);
+    std::vector<uint64_t> perServer(result.serverCpus.size(), 0);
+    for (const auto& record : result.records)
     {
-        names << (names.tellp() > 0 ? ", " : "") << method.name;
-    }
-    return names.str();
-}
-
-std::string
-ListAvailableMethodNames()
-{
-    std::ostringstream names;
-    for (const auto& method : GetMethods())
-    {
-        if (!method.policy.empty())
+        if (record.server != RequestRecord::UNKNOWN)
         {
-            names << (names.tellp() > 0 ? ", " : "") << method.name;
+            perServer[record.server]++;
         }
     }
-    return names.str();
-}
+    std::ostringstream shares;
+    for (std::size_t s = 0; s < perServer.size(); ++s)
+    {
+        shares << (s > 0 ? "/" : "") << perServer[s];
+    }
+    std::cout << std::left << std::setw(10) << result.method.label << std::right << std::setw(9)
+              << summary.GetRequests() << std::setw(10) << summary.GetCompleted() << std::setw(8)
+              << summary.GetFailed() << std::fixed << std::setprecision(1) << std::setw(10)
+              << summary.GetMeanMs() << std::setw(10) << summary.GetPercentileMs(50)
+              << std::setw(10) << summary.GetPercentileMs(90) << std::setw(10)
+              << summary.GetPercentileMs(99) << "  " << shares.str();
+    if (printSpeed)
+    {
+        std::cout << "  " << std::setprecision(2)
+                  << result.simulated.GetSeconds() / result.wallSeconds << " sim-s/s";
+    }
+    std::cout << "\n";
 
-std::vector<Method>
-ParseMethods(const std::string& list)
-{
-    std::vector<Method> chosen;
-    std::istringstream items(list);
-    std::string name;
-    while (std::getline(items, name, ','))
+    // Per group of servers with equal CPUs: share of requests and mean busy workers.
+    std::map<uint32_t, uint64_t> requests;
+    std::map<uint32_t, double> busy;
+    std::map<uint32_t, uint64_t> samples;
+    for (std::size_t s = 0; s < perServer.size(); ++s)
     {
-        auto it = std::find_if(GetMethods().begin(), GetMethods().end(), [&name](const Method& m) {
-            return m.name == name;
-        });
-        if (it == GetMethods().end())
-        {
-            NS_FATAL_ERROR("unknown method '" << name << "' in --method; valid methods are "
-                                              << ListMethodNames());
-        }
-        if (it->policy.empty())
-        {
-            NS_FATAL_ERROR("method '" << name
-                                      << "' is not implemented in this version of marl-lb; "
-                                         "available now: "
-                                      << ListAvailableMethodNames());
-        }
-        chosen.push_back(*it);
+        requests[result.serverCpus[s]] += perServer[s];
     }
-    if (chosen.empty())
+    for (const auto& sample : result.samples)
     {
-        NS_FATAL_ERROR("--method is empty; give a comma-separated list such as ecmp,sed");
+        busy[result.serverCpus[sample.server]] += sample.busyWorkers;
+        samples[result.serverCpus[sample.server]]++;
     }
-    return chosen;
+    uint64_t dispatched = std::accumulate(perServer.begin(), perServer.end(), uint64_t{0});
+    std::cout << "          ";
+    for (const auto& [cpus, count] : requests)
+    {
+        std::cout << " " << cpus << "-CPU servers: " << std::setprecision(1)
+                  << 100.0 * count / std::max<uint64_t>(dispatched, 1) << " % of requests, "
+                  << std::setprecision(2) << busy[cpus] / std::max<uint64_t>(samples[cpus], 1)
+                  << " busy workers;";
+    }
+    std::cout << std::endl;
 }
 
 } // namespace
@@ -121,7 +98,7 @@ ParseMethods(const std::string& list)
 int
 main(int argc, char* argv[])
 {
-    std::string methodList = "ecmp,wcmp,lsq,sed";
+    std::string methodList = "all";
     std::string tracePath = std::string(MARL_LB_DATA_DIR) + "/traces/poisson-for-loop-rate-400.csv";
     double duration = 60;
     double drain = 10;
@@ -130,11 +107,16 @@ main(int argc, char* argv[])
     double load = 0.875;
     double iterationCostNs = 0;
     bool printSpeed = true;
+    std::string database;
+    std::string plots;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Replays a request trace on the study's moderate-scale testbed, once per method, "
-              "and prints one JCT summary line per method.");
-    cmd.AddValue("method", "comma-separated methods: " + ListMethodNames(), methodList);
+              "and prints a JCT summary per method.");
+    cmd.AddValue("method",
+                 "comma-separated methods (ecmp, wcmp, awcmp, lsq, sed, rlb-qmix, rlb-i-sac, "
+                 "rlb-s-sac), or all for every implemented one",
+                 methodList);
     cmd.AddValue("trace", "request trace file (the study's CSV or WikiBench format)", tracePath);
     cmd.AddValue("duration", "seconds of the trace to replay", duration);
     cmd.AddValue("drain",
@@ -149,7 +131,14 @@ main(int argc, char* argv[])
     cmd.AddValue("iteration-cost",
                  "CPU time per for-loop iteration in ns; overrides --load when > 0",
                  iterationCostNs);
-    cmd.AddValue("print-speed", "print the simulation speed on each line", printSpeed);
+    cmd.AddValue("database", "SQLite file that the runs are appended to; empty for none", database);
+    cmd.AddValue("plots",
+                 "path prefix of the plots (JCT CDF, busy workers, weights); empty for none",
+                 plots);
+    cmd.AddValue("print-speed",
+                 "print the simulation speed on each line (false gives output that depends on "
+                 "the inputs only)",
+                 printSpeed);
     cmd.Parse(argc, argv);
 
     if (!(duration > 0))
@@ -165,7 +154,13 @@ main(int argc, char* argv[])
         NS_FATAL_ERROR("--load=" << load << " is outside (0, 2]; give the target CPU utilisation "
                                             "such as 0.875, or --iteration-cost");
     }
-    std::vector<Method> methods = ParseMethods(methodList);
+    std::vector<MethodSpec> methods = ParseMethodList(methodList, "--method");
+    Ptr<ResultStore> store;
+    if (!database.empty())
+    {
+        // Checked before any simulation, so that a bad path costs nothing.
+        store = Create<ResultStore>(database);
+    }
 
     RequestTrace trace = RequestTrace::ReadFile(tracePath).Truncate(Seconds(duration));
     if (trace.GetSize() == 0)
@@ -174,109 +169,60 @@ main(int argc, char* argv[])
                                 << " s; give a longer --duration");
     }
     TestbedHelper helper = TestbedHelper::Moderate();
-
-    // Load calibration: cost = load * CPUs / (requests per second * mean iterations).
-    double meanIterations = trace.GetMeanIterations();
+    Time iterationCost = iterationCostNs > 0
+                             ? NanoSeconds(iterationCostNs)
+                             : CalibrateIterationCost(trace,
+                                                      Seconds(duration),
+                                                      helper.GetTotalCpus(),
+                                                      load);
+    helper.SetServerAttribute("IterationCost", TimeValue(iterationCost));
     double rate = trace.GetSize() / duration;
-    Time iterationCost;
-    if (iterationCostNs > 0)
-    {
-        iterationCost = NanoSeconds(iterationCostNs);
-    }
-    else
-    {
-        if (meanIterations <= 0)
-        {
-            NS_FATAL_ERROR("trace " << tracePath
-                                    << " has no for-loop request to calibrate the load with; "
-                                       "give --iteration-cost");
-        }
-        iterationCost = Seconds(load * helper.GetTotalCpus() / (rate * meanIterations));
-    }
-    double offeredLoad = rate * meanIterations * iterationCost.GetSeconds() / helper.GetTotalCpus();
+    double offeredLoad =
+        rate * trace.GetMeanIterations() * iterationCost.GetSeconds() / helper.GetTotalCpus();
 
-    std::cout << "trace " << trace.GetName() << ": " << trace.GetSize() << " requests in "
-              << duration << " s (" << std::fixed << std::setprecision(1) << rate
-              << " requests/s), iteration cost " << std::setprecision(2)
+    auto slash = tracePath.find_last_of('/');
+    std::cout << "trace " << (slash == std::string::npos ? tracePath : tracePath.substr(slash + 1))
+              << ": " << trace.GetSize() << " requests in " << duration << " s (" << std::fixed
+              << std::setprecision(1) << rate << " requests/s), iteration cost "
               << iterationCost.GetNanoSeconds() << " ns, offered load " << std::setprecision(3)
               << offeredLoad << " of " << helper.GetTotalCpus() << " CPUs\n";
-    std::cout << std::left << std::setw(10) << "method" << std::right << std::setw(9)
-              << "requests" << std::setw(10) << "completed" << std::setw(8) << "failed"
-              << std::setw(10) << "mean_ms" << std::setw(10) << "p50_ms" << std::setw(10)
-              << "p90_ms" << std::setw(10) << "p99_ms"
+    std::cout << std::left << std::setw(10) << "method" << std::right << std::setw(9) << "requests"
+              << std::setw(10) << "completed" << std::setw(8) << "failed" << std::setw(10)
+              << "mean_ms" << std::setw(10) << "p50_ms" << std::setw(10) << "p90_ms"
+              << std::setw(10) << "p99_ms"
               << "  requests_per_server" << (printSpeed ? "  speed" : "") << "\n";
 
+    ExperimentRunner runner(helper);
+    runner.SetResultStore(store,
+                          "marl-lb-testbed",
+                          {{"scale", "moderate"},
+                           {"duration_s", std::to_string(duration)},
+                           {"load", std::to_string(offeredLoad)},
+                           {"iteration_cost_ns", std::to_string(iterationCost.GetNanoSeconds())}});
+    std::vector<ExperimentResult> results;
     for (const auto& method : methods)
     {
-        RngSeedManager::SetSeed(seed);
-        RngSeedManager::SetRun(run);
-        helper.SetPolicy(TypeId::LookupByName(method.policy));
-        helper.SetServerAttribute("IterationCost", TimeValue(iterationCost));
-        Ptr<Testbed> testbed = helper.Build();
-        testbed->AssignStreams(1000);
-        Time stop = Seconds(duration + drain);
-        testbed->ReplayTrace(trace, Seconds(0), stop);
-        testbed->EnableServerSampling(MilliSeconds(200), Seconds(duration));
+        results.push_back(runner.Run(method, trace, Seconds(drain), seed, run));
+        PrintSummary(results.back(), printSpeed);
+    }
 
-        auto wallStart = std::chrono::steady_clock::now();
-        Simulator::Stop(stop + MilliSeconds(1));
-        Simulator::Run();
-        double wallSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-
-        std::vector<RequestRecord> records = testbed->CollectRecords();
-        JctSummary summary(records);
-        std::vector<uint64_t> perServer(testbed->serverApps.size(), 0);
-        for (const auto& record : records)
+    if (!plots.empty())
+    {
+        ResultPlots writer(plots);
+        writer.PlotJctCdf(results);
+        for (const auto& result : results)
         {
-            if (record.server != RequestRecord::UNKNOWN)
-            {
-                perServer[record.server]++;
-            }
+            writer.PlotBusyWorkers(result);
+            writer.PlotWeights(result);
         }
-        std::ostringstream shares;
-        for (std::size_t s = 0; s < perServer.size(); ++s)
-        {
-            shares << (s > 0 ? "/" : "") << perServer[s];
-        }
-        std::cout << std::left << std::setw(10) << method.label << std::right << std::setw(9)
-                  << summary.GetRequests() << std::setw(10) << summary.GetCompleted()
-                  << std::setw(8) << summary.GetFailed() << std::fixed << std::setprecision(1)
-                  << std::setw(10) << summary.GetMeanMs() << std::setw(10)
-                  << summary.GetPercentileMs(50) << std::setw(10) << summary.GetPercentileMs(90)
-                  << std::setw(10) << summary.GetPercentileMs(99) << "  " << shares.str();
-        if (printSpeed)
-        {
-            std::cout << "  " << std::setprecision(2) << stop.GetSeconds() / wallSeconds
-                      << " sim-s/s";
-        }
-        std::cout << std::endl;
-
-        // Per group of servers with equal CPUs: share of requests and mean busy workers.
-        std::map<uint32_t, std::pair<uint64_t, double>> groups;
-        std::map<uint32_t, uint64_t> samplesPerGroup;
-        const auto& cpus = helper.GetServerCpus();
-        for (std::size_t s = 0; s < perServer.size(); ++s)
-        {
-            groups[cpus[s]].first += perServer[s];
-        }
-        for (const auto& sample : testbed->GetServerSamples())
-        {
-            groups[cpus[sample.server]].second += sample.busyWorkers;
-            samplesPerGroup[cpus[sample.server]]++;
-        }
-        uint64_t dispatched = std::accumulate(perServer.begin(), perServer.end(), uint64_t{0});
-        std::cout << "          ";
-        for (const auto& [groupCpus, totals] : groups)
-        {
-            std::cout << " " << groupCpus << "-CPU servers: " << std::setprecision(1)
-                      << 100.0 * totals.first / std::max<uint64_t>(dispatched, 1)
-                      << " % of requests, " << std::setprecision(2)
-                      << totals.second / std::max<uint64_t>(samplesPerGroup[groupCpus], 1)
-                      << " busy workers;";
-        }
-        std::cout << std::endl;
-        Simulator::Destroy();
+        bool rendered = writer.Render();
+        std::cerr << "plots: " << writer.GetScripts().size() << " gnuplot scripts under " << plots
+                  << (rendered ? ", rendered to PNG" : ", not rendered (gnuplot missing)")
+                  << std::endl;
+    }
+    if (store)
+    {
+        std::cerr << "results appended to " << database << std::endl;
     }
     return 0;
 }

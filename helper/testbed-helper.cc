@@ -95,6 +95,7 @@ Testbed::DoDispose()
     clientApps.clear();
     loadBalancerApps.clear();
     serverApps.clear();
+    probeApps.clear();
     greEndpoints.clear();
     edgeRouting = nullptr;
     Object::DoDispose();
@@ -119,12 +120,25 @@ Testbed::NoteRequestEnded(const RequestRecord& record)
     key.destinationPort = port;
     key.protocol = 6;
     auto it = m_flowPath.find(PackFlowKey(key));
+    RequestRecord completed = record;
     if (it != m_flowPath.end())
     {
         m_requestPath[{record.client, record.index}] = it->second;
+        completed.loadBalancer = it->second.first;
+        completed.server = it->second.second;
         // The port may be reused by a later request; its SYN creates a new entry.
         m_flowPath.erase(it);
     }
+    if (!m_requestEnded.IsNull())
+    {
+        m_requestEnded(completed);
+    }
+}
+
+void
+Testbed::SetRequestEndedCallback(Callback<void, const RequestRecord&> callback)
+{
+    m_requestEnded = callback;
 }
 
 void
@@ -187,6 +201,7 @@ TestbedHelper::TestbedHelper()
     m_server.SetTypeId(ApacheServer::GetTypeId());
     m_client.SetTypeId(HttpTraceClient::GetTypeId());
     m_edgeRouting.SetTypeId(FlowEcmpRouting::GetTypeId());
+    m_busyWorkerProbe.SetTypeId(BusyWorkerProbe::GetTypeId());
 }
 
 TestbedHelper
@@ -297,6 +312,18 @@ void
 TestbedHelper::SetEdgeRoutingAttribute(const std::string& name, const AttributeValue& value)
 {
     m_edgeRouting.Set(name, value);
+}
+
+void
+TestbedHelper::SetEnableBusyWorkerProbe(bool enable)
+{
+    m_enableBusyWorkerProbe = enable;
+}
+
+void
+TestbedHelper::SetBusyWorkerProbeAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_busyWorkerProbe.Set(name, value);
 }
 
 uint32_t
@@ -430,6 +457,15 @@ TestbedHelper::Build() const
             "ServerSelected",
             MakeCallback(&Testbed::NoteServerSelected, PeekPointer(testbed)).Bind(l));
         testbed->loadBalancerApps.push_back(loadBalancer);
+
+        if (m_enableBusyWorkerProbe)
+        {
+            auto probe = m_busyWorkerProbe.Create<BusyWorkerProbe>();
+            probe->SetAttribute("LoadBalancer", PointerValue(loadBalancer));
+            testbed->loadBalancers.Get(l)->AddApplication(probe);
+            probe->SetStartTime(Seconds(0));
+            testbed->probeApps.push_back(probe);
+        }
     }
 
     for (uint32_t c = 0; c < m_clients; ++c)

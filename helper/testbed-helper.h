@@ -6,11 +6,13 @@
 #define MARL_LB_TESTBED_HELPER_H
 
 #include "apache-server.h"
+#include "busy-worker-probe.h"
 #include "http-trace-client.h"
 #include "load-balancer.h"
 #include "request-record.h"
 #include "request-trace.h"
 
+#include "ns3/callback.h"
 #include "ns3/data-rate.h"
 #include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
@@ -93,6 +95,13 @@ class Testbed : public Object
     const std::vector<ServerSample>& GetServerSamples() const;
 
     /**
+     * \brief Sets a function that receives each request's record when the request ends, with
+     * the load balancer and server that took its flow.
+     * \param callback the function
+     */
+    void SetRequestEndedCallback(Callback<void, const RequestRecord&> callback);
+
+    /**
      * \brief Assigns fixed random variable streams to the testbed's random variables.
      * \param stream first stream index to use
      * \return the number of streams used
@@ -109,6 +118,7 @@ class Testbed : public Object
     std::vector<Ptr<HttpTraceClient>> clientApps;    //!< one per client node
     std::vector<Ptr<LoadBalancer>> loadBalancerApps; //!< one per load balancer node
     std::vector<Ptr<ApacheServer>> serverApps;       //!< one per server node
+    std::vector<Ptr<BusyWorkerProbe>> probeApps;     //!< one per load balancer node, if enabled
     std::vector<Ipv4Address> serverAddresses;        //!< each server's own address (DIP)
     Ptr<FlowEcmpRouting> edgeRouting;                //!< the router's per-flow ECMP
     std::vector<Ptr<GreL4Protocol>> greEndpoints;    //!< each server's GRE endpoint
@@ -141,6 +151,7 @@ class Testbed : public Object
     void SampleServers(Time interval, Time stop);
 
     std::vector<ServerSample> m_serverSamples; //!< samples taken so far
+    Callback<void, const RequestRecord&> m_requestEnded; //!< receives finished requests
     EventId m_samplingEvent;                   //!< next sampling
 
     /// Load balancer and server of each live flow.
@@ -234,6 +245,20 @@ class TestbedHelper
      * \param value its value
      */
     void SetEdgeRoutingAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * \brief Installs a BusyWorkerProbe next to every load balancer, as AWCMP needs.
+     *
+     * Off by default. Each probe polls every server's status port (ApacheServer's ProbePort)
+     * and writes the load balancer's weights.
+     * \param enable true to install the probes
+     */
+    void SetEnableBusyWorkerProbe(bool enable);
+    /**
+     * \brief Sets an attribute of every BusyWorkerProbe; LoadBalancer is set by Build().
+     * \param name the attribute's name
+     * \param value its value
+     */
+    void SetBusyWorkerProbeAttribute(const std::string& name, const AttributeValue& value);
 
     /// \return the total CPU count of the servers
     uint32_t GetTotalCpus() const;
@@ -241,8 +266,8 @@ class TestbedHelper
     /**
      * \brief Creates the nodes, links, stacks, routes and applications.
      *
-     * Servers and load balancers start at time zero; clients start when a trace is given to
-     * Testbed::ReplayTrace.
+     * Servers, load balancers and busy-worker probes start at time zero; clients start when a
+     * trace is given to Testbed::ReplayTrace.
      * \return the testbed
      */
     Ptr<Testbed> Build() const;
@@ -266,11 +291,13 @@ class TestbedHelper
     Time m_linkDelay;                   //!< delay of every link
     Ipv4Address m_vip;                  //!< the service's virtual IP
     bool m_enableQueueDiscs{false};     //!< keep the default queue discipline
+    bool m_enableBusyWorkerProbe{false}; //!< install a BusyWorkerProbe per load balancer
     ObjectFactory m_dataPlane;          //!< creates each load balancer's data plane
     ObjectFactory m_loadBalancer;       //!< creates the load balancers
     ObjectFactory m_server;             //!< creates the servers
     ObjectFactory m_client;             //!< creates the clients
     ObjectFactory m_edgeRouting;        //!< creates the router's per-flow ECMP
+    ObjectFactory m_busyWorkerProbe;    //!< creates the busy-worker probes
 };
 
 } // namespace ns3

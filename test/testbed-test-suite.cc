@@ -325,6 +325,77 @@ class SedBeatsEcmpTestCase : public TestCase
 
 /**
  * \ingroup marl-lb-tests
+ * A server's GRE endpoint counts and drops malformed GRE packets and keeps serving.
+ */
+class MalformedGreTestCase : public TestCase
+{
+  public:
+    MalformedGreTestCase()
+        : TestCase("GRE endpoint drops malformed packets and keeps serving")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        TestbedHelper helper;
+        helper.SetLoadBalancerCount(1);
+        helper.SetServerCpus({2});
+        helper.SetServerAttribute("IterationCost", TimeValue(NanoSeconds(50)));
+        Ptr<Testbed> testbed = helper.Build();
+        testbed->ReplayTrace(RequestTrace(ShortRequests(20, MilliSeconds(50)), "test"),
+                             Seconds(0),
+                             Seconds(2));
+
+        // From the load balancer node, as if its data plane were broken: raw GRE payloads.
+        Ptr<Ipv4> ipv4 = testbed->loadBalancers.Get(0)->GetObject<Ipv4>();
+        Ipv4Address source = ipv4->GetAddress(1, 0).GetLocal();
+        Ipv4Address server = testbed->serverAddresses[0];
+        struct Garbage
+        {
+            std::vector<uint8_t> bytes;
+            GreL4Protocol::DropReason reason;
+        };
+        std::vector<uint8_t> inner(20, 0);
+        auto withInner = [&inner](std::vector<uint8_t> gre) {
+            gre.insert(gre.end(), inner.begin(), inner.end());
+            return gre;
+        };
+        const std::vector<Garbage> garbage = {
+            {{0x00, 0x00}, GreL4Protocol::DROP_TRUNCATED},
+            {{0x00, 0x00, 0x08, 0x00, 0x45}, GreL4Protocol::DROP_TRUNCATED},
+            {withInner({0x00, 0x01, 0x08, 0x00}), GreL4Protocol::DROP_BAD_HEADER},
+            {withInner({0x04, 0x00, 0x08, 0x00}), GreL4Protocol::DROP_BAD_HEADER},
+            {withInner({0x00, 0x00, 0x86, 0xdd}), GreL4Protocol::DROP_NOT_IPV4},
+        };
+        for (std::size_t i = 0; i < garbage.size(); ++i)
+        {
+            Simulator::Schedule(MilliSeconds(100 + 10 * i), [ipv4, source, server, &garbage, i]() {
+                ipv4->Send(Create<Packet>(garbage[i].bytes.data(), garbage[i].bytes.size()),
+                           source,
+                           server,
+                           GreHeader::IP_PROTOCOL_NUMBER,
+                           nullptr);
+            });
+        }
+        Simulator::Stop(Seconds(2) + MilliSeconds(1));
+        Simulator::Run();
+        Ptr<GreL4Protocol> endpoint = testbed->greEndpoints[0];
+        uint64_t truncated = endpoint->GetDroppedPackets(GreL4Protocol::DROP_TRUNCATED);
+        uint64_t badHeader = endpoint->GetDroppedPackets(GreL4Protocol::DROP_BAD_HEADER);
+        uint64_t notIpv4 = endpoint->GetDroppedPackets(GreL4Protocol::DROP_NOT_IPV4);
+        auto records = testbed->CollectRecords();
+        Simulator::Destroy();
+
+        NS_TEST_ASSERT_MSG_EQ(truncated, 2, "two truncated packets dropped");
+        NS_TEST_ASSERT_MSG_EQ(badHeader, 2, "bad version and reserved bits dropped");
+        NS_TEST_ASSERT_MSG_EQ(notIpv4, 1, "an IPv6 payload dropped");
+        NS_TEST_ASSERT_MSG_EQ(JctSummary(records).GetCompleted(), 20, "the server kept serving");
+    }
+};
+
+/**
+ * \ingroup marl-lb-tests
  * Test suite of the whole testbed.
  */
 class TestbedTestSuite : public TestSuite
@@ -336,6 +407,7 @@ class TestbedTestSuite : public TestSuite
         AddTestCase(new EdgeEcmpTestCase, TestCase::QUICK);
         AddTestCase(new DirectServerReturnTestCase, TestCase::QUICK);
         AddTestCase(new ReplayAccountingTestCase, TestCase::QUICK);
+        AddTestCase(new MalformedGreTestCase, TestCase::QUICK);
         AddTestCase(new SedBeatsEcmpTestCase, TestCase::QUICK);
     }
 };

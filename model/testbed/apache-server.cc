@@ -29,6 +29,8 @@ namespace
 constexpr std::size_t MAX_REQUEST_BYTES = 16384;
 /// A computation counts as finished with this little CPU time left, in seconds.
 constexpr double WORK_EPSILON = 1e-10;
+/// Largest read from a probe connection at once, in bytes.
+constexpr uint32_t PROBE_READ_BYTES = 4096;
 } // namespace
 
 TypeId
@@ -111,6 +113,13 @@ ApacheServer::GetTypeId()
                           UintegerValue(1448),
                           MakeUintegerAccessor(&ApacheServer::m_segmentSize),
                           MakeUintegerChecker<uint32_t>(64))
+            .AddAttribute("ProbePort",
+                          "TCP status port, on every local address: each line received there "
+                          "is answered with \"busy=<busy workers>\\n\". Must differ from Port; "
+                          "0 disables the status port.",
+                          UintegerValue(8081),
+                          MakeUintegerAccessor(&ApacheServer::m_probePort),
+                          MakeUintegerChecker<uint16_t>())
             .AddTraceSource("BusyWorkers",
                             "Workers holding a connection.",
                             MakeTraceSourceAccessor(&ApacheServer::m_busyWorkers),
@@ -144,6 +153,7 @@ ApacheServer::ApacheServer()
       m_staticBytes(10000),
       m_keepAliveTimeout(Seconds(5)),
       m_segmentSize(1448),
+      m_probePort(8081),
       m_busyWorkers(0),
       m_backlogLength(0)
 {
@@ -164,6 +174,8 @@ ApacheServer::DoDispose()
     m_acceptQueue.clear();
     m_computing.clear();
     m_listener = nullptr;
+    m_probeSockets.clear();
+    m_probeListener = nullptr;
     Application::DoDispose();
 }
 
@@ -201,6 +213,18 @@ uint32_t
 ApacheServer::GetCpus() const
 {
     return m_cpus;
+}
+
+uint64_t
+ApacheServer::GetProbesAnswered() const
+{
+    return m_probesAnswered;
+}
+
+uint32_t
+ApacheServer::GetProbeConnections() const
+{
+    return static_cast<uint32_t>(m_probeSockets.size());
 }
 
 uint32_t
@@ -249,6 +273,32 @@ ApacheServer::StartApplication()
     NS_LOG_INFO("server on node " << GetNode()->GetId() << " listens on port " << m_port << ", "
                                   << m_maxWorkers << " workers, backlog "
                                   << GetEffectiveBacklog() << ", " << m_cpus << " CPUs");
+
+    if (m_probePort == 0)
+    {
+        return;
+    }
+    if (m_probePort == m_port)
+    {
+        NS_FATAL_ERROR("ApacheServer on node " << GetNode()->GetId() << " has ProbePort "
+                                               << m_probePort
+                                               << ", the same as Port; choose another "
+                                                  "ProbePort, or 0 to disable the status port");
+    }
+    m_probeListener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    if (m_probeListener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_probePort)) != 0)
+    {
+        NS_FATAL_ERROR("ApacheServer on node " << GetNode()->GetId() << " cannot bind ProbePort "
+                                               << m_probePort
+                                               << "; another application listens on it; "
+                                                  "choose another ProbePort or 0");
+    }
+    m_probeListener->Listen();
+    // A null connection-request callback accepts every connection.
+    m_probeListener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                       MakeCallback(&ApacheServer::HandleProbeAccept, this));
+    NS_LOG_INFO("server on node " << GetNode()->GetId() << " answers probes on port "
+                                  << m_probePort);
 }
 
 void
@@ -272,6 +322,19 @@ ApacheServer::StopApplication()
         Ptr<Socket> socket = m_connections[id].socket;
         Release(id);
         socket->Close();
+    }
+
+    if (m_probeListener)
+    {
+        m_probeListener->Close();
+        m_probeListener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                           MakeNullCallback<void, Ptr<Socket>, const Address&>());
+    }
+    // Copy first: closing a connection removes it from the set.
+    std::vector<Ptr<Socket>> probeSockets(m_probeSockets.begin(), m_probeSockets.end());
+    for (const auto& socket : probeSockets)
+    {
+        CloseProbeConnection(socket);
     }
 }
 
@@ -568,6 +631,69 @@ ApacheServer::HandleClose(Ptr<Socket> socket)
         return;
     }
     Release(found->second);
+}
+
+void
+ApacheServer::HandleProbeAccept(Ptr<Socket> socket, const Address& peer)
+{
+    NS_LOG_FUNCTION(this << socket << peer);
+    m_probeSockets.insert(socket);
+    socket->SetRecvCallback(MakeCallback(&ApacheServer::HandleProbeRead, this));
+    socket->SetCloseCallbacks(MakeCallback(&ApacheServer::HandleProbeClose, this),
+                              MakeCallback(&ApacheServer::HandleProbeClose, this));
+    NS_LOG_LOGIC("probe connection from " << peer);
+}
+
+void
+ApacheServer::HandleProbeRead(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    while (socket->GetRxAvailable() > 0)
+    {
+        Ptr<Packet> packet = socket->Recv(std::min(socket->GetRxAvailable(), PROBE_READ_BYTES), 0);
+        if (!packet || packet->GetSize() == 0)
+        {
+            break;
+        }
+        // Only the line feeds matter: the content of a probe line is ignored.
+        std::string bytes(packet->GetSize(), '\0');
+        packet->CopyData(reinterpret_cast<uint8_t*>(&bytes[0]), packet->GetSize());
+        auto lines = std::count(bytes.begin(), bytes.end(), '\n');
+        for (decltype(lines) line = 0; line < lines; ++line)
+        {
+            std::string reply = "busy=" + std::to_string(m_busyWorkers.Get()) + "\n";
+            int sent = socket->Send(reinterpret_cast<const uint8_t*>(reply.data()),
+                                    static_cast<uint32_t>(reply.size()),
+                                    0);
+            if (sent != static_cast<int>(reply.size()))
+            {
+                // Only a peer that never reads its replies fills the send buffer.
+                NS_LOG_WARN("server on node " << GetNode()->GetId()
+                                              << " dropped a probe reply: the send buffer of "
+                                                 "the probe connection is full");
+                continue;
+            }
+            m_probesAnswered++;
+        }
+    }
+}
+
+void
+ApacheServer::HandleProbeClose(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    CloseProbeConnection(socket);
+}
+
+void
+ApacheServer::CloseProbeConnection(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                              MakeNullCallback<void, Ptr<Socket>>());
+    m_probeSockets.erase(socket);
+    socket->Close();
 }
 
 void

@@ -16,6 +16,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,12 @@ class Socket;
  * the whole response to the socket; reading the request counts as busy, as in Apache's
  * scoreboard. The connection then stays open for the client's close (the study's clients
  * reset it) or until KeepAliveTimeout.
+ *
+ * Status port: when ProbePort is not zero, the server also listens on that port, where a
+ * BusyWorkerProbe polls it as the authors' AWCMP agent polled Apache over TCP. Each line that
+ * a peer sends there (any content, ended by a line feed) gets one reply line "busy=<N>\n",
+ * where N is GetBusyWorkers() when the line arrives. These connections are persistent, take
+ * no worker, never wait in the accept queue and close when the peer closes.
  */
 class ApacheServer : public Application
 {
@@ -94,6 +101,10 @@ class ApacheServer : public Application
     uint64_t GetRejectedConnections() const;
     /// \return the number of CPU cores
     uint32_t GetCpus() const;
+    /// \return the number of status lines written on the probe port
+    uint64_t GetProbesAnswered() const;
+    /// \return the number of open connections on the probe port
+    uint32_t GetProbeConnections() const;
 
     /**
      * \brief Computes the CPU time and response body size of a request.
@@ -161,6 +172,28 @@ class ApacheServer : public Application
     void HandleClose(Ptr<Socket> socket);
 
     /**
+     * \brief Takes a new connection on the probe port; it never needs a worker.
+     * \param socket the new connected socket
+     * \param peer the prober's address
+     */
+    void HandleProbeAccept(Ptr<Socket> socket, const Address& peer);
+    /**
+     * \brief Writes one "busy=<N>" line for each line feed received.
+     * \param socket a probe connection with data to read
+     */
+    void HandleProbeRead(Ptr<Socket> socket);
+    /**
+     * \brief Closes and forgets a probe connection that the peer closed or reset.
+     * \param socket the probe connection
+     */
+    void HandleProbeClose(Ptr<Socket> socket);
+    /**
+     * \brief Detaches the callbacks of a probe connection, closes it and forgets it.
+     * \param socket the probe connection
+     */
+    void CloseProbeConnection(Ptr<Socket> socket);
+
+    /**
      * \brief Gives free workers the oldest queued connections.
      */
     void DispatchQueue();
@@ -200,6 +233,7 @@ class ApacheServer : public Application
     uint32_t m_staticBytes;    //!< body size of a static file
     Time m_keepAliveTimeout;   //!< idle time before the server closes a served connection
     uint32_t m_segmentSize;    //!< TCP maximum segment size
+    uint16_t m_probePort;      //!< status port, 0 if disabled
 
     Ptr<Socket> m_listener;                             //!< the listening socket
     uint64_t m_nextId{0};                               //!< next connection id
@@ -211,6 +245,9 @@ class ApacheServer : public Application
     EventId m_completionEvent;                          //!< next end of a computation
     uint64_t m_served{0};                               //!< responses written
     uint64_t m_rejected{0};                             //!< connections refused
+    Ptr<Socket> m_probeListener;                        //!< listening socket of the status port
+    std::set<Ptr<Socket>> m_probeSockets;               //!< open probe connections
+    uint64_t m_probesAnswered{0};                       //!< status lines written
 
     TracedValue<uint32_t> m_busyWorkers;     //!< workers holding a connection
     TracedValue<uint32_t> m_backlogLength;   //!< connections in the accept queue

@@ -1,0 +1,253 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+#include "experiment.h"
+
+#include "ns3/fatal-error.h"
+#include "ns3/log.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("Experiment");
+
+namespace
+{
+
+/// Wall-clock seconds since an arbitrary origin.
+double
+WallSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string
+JoinNames(bool implementedOnly)
+{
+    std::ostringstream names;
+    for (const auto& method : GetStudyMethods())
+    {
+        if (!implementedOnly || !method.policy.empty())
+        {
+            names << (names.tellp() > 0 ? ", " : "") << method.name;
+        }
+    }
+    return names.str();
+}
+
+} // namespace
+
+const std::vector<MethodSpec>&
+GetStudyMethods()
+{
+    static const std::vector<MethodSpec> methods = {
+        {"ecmp", "ECMP", "ns3::EcmpPolicy", false},
+        {"wcmp", "WCMP", "ns3::WcmpPolicy", false},
+        {"awcmp", "AWCMP", "ns3::WcmpPolicy", true},
+        {"lsq", "LSQ", "ns3::LsqPolicy", false},
+        {"sed", "SED", "ns3::SedPolicy", false},
+        {"rlb-qmix", "RLB-QMIX", "", false},
+        {"rlb-i-sac", "RLB-I-SAC", "", false},
+        {"rlb-s-sac", "RLB-S-SAC", "", false},
+    };
+    return methods;
+}
+
+std::vector<MethodSpec>
+ParseMethodList(const std::string& list, const std::string& option)
+{
+    std::vector<MethodSpec> chosen;
+    if (list == "all")
+    {
+        for (const auto& method : GetStudyMethods())
+        {
+            if (!method.policy.empty())
+            {
+                chosen.push_back(method);
+            }
+        }
+        return chosen;
+    }
+    std::istringstream items(list);
+    std::string name;
+    while (std::getline(items, name, ','))
+    {
+        const MethodSpec* found = nullptr;
+        for (const auto& method : GetStudyMethods())
+        {
+            if (method.name == name)
+            {
+                found = &method;
+            }
+        }
+        if (!found)
+        {
+            NS_FATAL_ERROR("unknown method '" << name << "' in " << option
+                                              << "; valid methods are " << JoinNames(false)
+                                              << ", or all");
+        }
+        if (found->policy.empty())
+        {
+            NS_FATAL_ERROR("method '" << name
+                                      << "' is not implemented in this version of marl-lb; "
+                                         "available now: "
+                                      << JoinNames(true));
+        }
+        chosen.push_back(*found);
+    }
+    if (chosen.empty())
+    {
+        NS_FATAL_ERROR(option << " is empty; give a comma-separated list such as ecmp,sed");
+    }
+    return chosen;
+}
+
+Time
+CalibrateIterationCost(const RequestTrace& trace, Time duration, uint32_t totalCpus, double load)
+{
+    double meanIterations = trace.GetMeanIterations();
+    if (!(meanIterations > 0))
+    {
+        NS_FATAL_ERROR("trace " << trace.GetName()
+                                << " has no for-loop request to calibrate the load with; give "
+                                   "the CPU time per iteration instead");
+    }
+    double rate = trace.GetSize() / duration.GetSeconds();
+    return Seconds(load * totalCpus / (rate * meanIterations));
+}
+
+ExperimentRunner::ExperimentRunner(TestbedHelper testbed)
+    : m_testbed(std::move(testbed))
+{
+}
+
+TestbedHelper&
+ExperimentRunner::GetTestbedHelper()
+{
+    return m_testbed;
+}
+
+void
+ExperimentRunner::SetResultStore(Ptr<ResultStore> store,
+                                 const std::string& example,
+                                 const std::map<std::string, std::string>& parameters)
+{
+    m_store = store;
+    m_example = example;
+    m_parameters = parameters;
+}
+
+void
+ExperimentRunner::SetProgressInterval(Time interval)
+{
+    m_progressInterval = interval;
+}
+
+void
+ExperimentRunner::ReportProgress(Time stop)
+{
+    double elapsed = WallSeconds() - m_wallStart;
+    double simulated = Simulator::Now().GetSeconds();
+    double speed = elapsed > 0 ? simulated / elapsed : 0;
+    double left = speed > 0 ? (stop.GetSeconds() - simulated) / speed : 0;
+    std::cerr << std::fixed << std::setprecision(1) << "[" << m_label << "] " << simulated
+              << " of " << stop.GetSeconds() << " s simulated, " << std::setprecision(0)
+              << (elapsed > 0 ? Simulator::GetEventCount() / elapsed : 0) << " events/s, about "
+              << left << " s left" << std::endl;
+    if (Simulator::Now() + m_progressInterval < stop)
+    {
+        Simulator::Schedule(m_progressInterval, &ExperimentRunner::ReportProgress, this, stop);
+    }
+}
+
+ExperimentResult
+ExperimentRunner::Run(const MethodSpec& method,
+                      const RequestTrace& trace,
+                      Time drain,
+                      uint32_t seed,
+                      uint32_t run)
+{
+    NS_LOG_FUNCTION(this << method.name << seed << run);
+    RngSeedManager::SetSeed(seed);
+    RngSeedManager::SetRun(run);
+    m_testbed.SetPolicy(TypeId::LookupByName(method.policy));
+    m_testbed.SetEnableBusyWorkerProbe(method.busyWorkerProbe);
+
+    ExperimentResult result;
+    result.method = method;
+    result.serverCpus = m_testbed.GetServerCpus();
+    if (m_store)
+    {
+        auto parameters = m_parameters;
+        parameters["method"] = method.name;
+        parameters["seed"] = std::to_string(seed);
+        parameters["run"] = std::to_string(run);
+        parameters["trace"] = trace.GetName();
+        parameters["requests"] = std::to_string(trace.GetSize());
+        result.runId = m_store->BeginRun(m_example, parameters);
+    }
+
+    Ptr<Testbed> testbed = m_testbed.Build();
+    testbed->AssignStreams(1000);
+    Time duration = trace.GetDuration();
+    Time stop = duration + drain;
+    testbed->ReplayTrace(trace, Seconds(0), stop);
+    testbed->EnableServerSampling(MilliSeconds(200), stop);
+    for (uint32_t l = 0; l < testbed->loadBalancerApps.size(); ++l)
+    {
+        testbed->loadBalancerApps[l]->GetDataPlane()->TraceConnectWithoutContext(
+            "WeightApplied",
+            MakeCallback(+[](std::vector<ExperimentResult::WeightChange>* changes,
+                             uint32_t loadBalancer,
+                             uint32_t server,
+                             double weight) {
+                changes->push_back({loadBalancer, server, Simulator::Now(), weight});
+            }).Bind(&result.weights, l));
+    }
+    if (m_store)
+    {
+        // Store each request as it ends, so that an interrupted run keeps what it measured.
+        testbed->SetRequestEndedCallback(
+            MakeCallback(+[](ResultStore* store, int64_t id, const RequestRecord& record) {
+                store->AddRequest(id, record);
+            }).Bind(PeekPointer(m_store), result.runId));
+    }
+
+    m_label = method.label;
+    m_wallStart = WallSeconds();
+    if (m_progressInterval.IsStrictlyPositive())
+    {
+        Simulator::Schedule(m_progressInterval, &ExperimentRunner::ReportProgress, this, stop);
+    }
+    Simulator::Stop(stop + MilliSeconds(1));
+    Simulator::Run();
+    result.wallSeconds = WallSeconds() - m_wallStart;
+    result.events = Simulator::GetEventCount();
+    result.simulated = stop;
+    result.records = testbed->CollectRecords();
+    result.samples = testbed->GetServerSamples();
+    Simulator::Destroy();
+
+    if (m_store)
+    {
+        for (const auto& sample : result.samples)
+        {
+            m_store->AddServerSample(
+                result.runId,
+                {sample.time, sample.server, sample.busyWorkers, sample.backlog});
+        }
+        m_store->EndRun(result.runId, result.wallSeconds);
+    }
+    return result;
+}
+
+} // namespace ns3
