@@ -28,72 +28,9 @@
 
 #include <iomanip>
 #include <iostream>
-#include <map>
-#include <numeric>
 #include <sstream>
 
 using namespace ns3;
-
-namespace
-{
-
-/// Prints the summary lines of one method.
-void
-PrintSummary(const ExperimentResult& result, bool printSpeed)
-{
-    JctSummary summary(result.records);
-    std::vector<uint64_t> perServer(result.serverCpus.size(), 0);
-    for (const auto& record : result.records)
-    {
-        if (record.server != RequestRecord::UNKNOWN)
-        {
-            perServer[record.server]++;
-        }
-    }
-    std::ostringstream shares;
-    for (std::size_t s = 0; s < perServer.size(); ++s)
-    {
-        shares << (s > 0 ? "/" : "") << perServer[s];
-    }
-    std::cout << std::left << std::setw(10) << result.method.label << std::right << std::setw(9)
-              << summary.GetRequests() << std::setw(10) << summary.GetCompleted() << std::setw(8)
-              << summary.GetFailed() << std::fixed << std::setprecision(1) << std::setw(10)
-              << summary.GetMeanMs() << std::setw(10) << summary.GetPercentileMs(50)
-              << std::setw(10) << summary.GetPercentileMs(90) << std::setw(10)
-              << summary.GetPercentileMs(99) << "  " << shares.str();
-    if (printSpeed)
-    {
-        std::cout << "  " << std::setprecision(2)
-                  << result.simulated.GetSeconds() / result.wallSeconds << " sim-s/s";
-    }
-    std::cout << "\n";
-
-    // Per group of servers with equal CPUs: share of requests and mean busy workers.
-    std::map<uint32_t, uint64_t> requests;
-    std::map<uint32_t, double> busy;
-    std::map<uint32_t, uint64_t> samples;
-    for (std::size_t s = 0; s < perServer.size(); ++s)
-    {
-        requests[result.serverCpus[s]] += perServer[s];
-    }
-    for (const auto& sample : result.samples)
-    {
-        busy[result.serverCpus[sample.server]] += sample.busyWorkers;
-        samples[result.serverCpus[sample.server]]++;
-    }
-    uint64_t dispatched = std::accumulate(perServer.begin(), perServer.end(), uint64_t{0});
-    std::cout << "          ";
-    for (const auto& [cpus, count] : requests)
-    {
-        std::cout << " " << cpus << "-CPU servers: " << std::setprecision(1)
-                  << 100.0 * count / std::max<uint64_t>(dispatched, 1) << " % of requests, "
-                  << std::setprecision(2) << busy[cpus] / std::max<uint64_t>(samples[cpus], 1)
-                  << " busy workers;";
-    }
-    std::cout << std::endl;
-}
-
-} // namespace
 
 int
 main(int argc, char* argv[])
@@ -186,11 +123,7 @@ main(int argc, char* argv[])
               << std::setprecision(1) << rate << " requests/s), iteration cost "
               << iterationCost.GetNanoSeconds() << " ns, offered load " << std::setprecision(3)
               << offeredLoad << " of " << helper.GetTotalCpus() << " CPUs\n";
-    std::cout << std::left << std::setw(10) << "method" << std::right << std::setw(9) << "requests"
-              << std::setw(10) << "completed" << std::setw(8) << "failed" << std::setw(10)
-              << "mean_ms" << std::setw(10) << "p50_ms" << std::setw(10) << "p90_ms"
-              << std::setw(10) << "p99_ms"
-              << "  requests_per_server" << (printSpeed ? "  speed" : "") << "\n";
+    PrintSummaryHeader(std::cout, printSpeed);
 
     ExperimentRunner runner(helper);
     runner.SetResultStore(store,
@@ -203,7 +136,7 @@ main(int argc, char* argv[])
     for (const auto& method : methods)
     {
         results.push_back(runner.Run(method, trace, Seconds(drain), seed, run));
-        PrintSummary(results.back(), printSpeed);
+        PrintSummary(std::cout, results.back(), printSpeed);
     }
 
     if (!plots.empty())

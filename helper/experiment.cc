@@ -4,6 +4,8 @@
 
 #include "experiment.h"
 
+#include "jct-summary.h"
+
 #include "ns3/fatal-error.h"
 #include "ns3/log.h"
 #include "ns3/rng-seed-manager.h"
@@ -12,6 +14,8 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <numeric>
 #include <sstream>
 
 namespace ns3
@@ -248,6 +252,70 @@ ExperimentRunner::Run(const MethodSpec& method,
         m_store->EndRun(result.runId, result.wallSeconds);
     }
     return result;
+}
+
+void
+PrintSummaryHeader(std::ostream& os, bool printSpeed)
+{
+    os << std::left << std::setw(10) << "method" << std::right << std::setw(9) << "requests"
+       << std::setw(10) << "completed" << std::setw(8) << "failed" << std::setw(10) << "mean_ms"
+       << std::setw(10) << "p50_ms" << std::setw(10) << "p90_ms" << std::setw(10) << "p99_ms"
+       << "  requests_per_server" << (printSpeed ? "  speed" : "") << "\n";
+}
+
+void
+PrintSummary(std::ostream& os, const ExperimentResult& result, bool printSpeed)
+{
+    JctSummary summary(result.records);
+    std::vector<uint64_t> perServer(result.serverCpus.size(), 0);
+    for (const auto& record : result.records)
+    {
+        if (record.server != RequestRecord::UNKNOWN)
+        {
+            perServer[record.server]++;
+        }
+    }
+    std::ostringstream shares;
+    for (std::size_t s = 0; s < perServer.size(); ++s)
+    {
+        shares << (s > 0 ? "/" : "") << perServer[s];
+    }
+    os << std::left << std::setw(10) << result.method.label << std::right << std::setw(9)
+              << summary.GetRequests() << std::setw(10) << summary.GetCompleted() << std::setw(8)
+              << summary.GetFailed() << std::fixed << std::setprecision(1) << std::setw(10)
+              << summary.GetMeanMs() << std::setw(10) << summary.GetPercentileMs(50)
+              << std::setw(10) << summary.GetPercentileMs(90) << std::setw(10)
+              << summary.GetPercentileMs(99) << "  " << shares.str();
+    if (printSpeed)
+    {
+        os << "  " << std::setprecision(2)
+                  << result.simulated.GetSeconds() / result.wallSeconds << " sim-s/s";
+    }
+    os << "\n";
+
+    // Per group of servers with equal CPUs: share of requests and mean busy workers.
+    std::map<uint32_t, uint64_t> requests;
+    std::map<uint32_t, double> busy;
+    std::map<uint32_t, uint64_t> samples;
+    for (std::size_t s = 0; s < perServer.size(); ++s)
+    {
+        requests[result.serverCpus[s]] += perServer[s];
+    }
+    for (const auto& sample : result.samples)
+    {
+        busy[result.serverCpus[sample.server]] += sample.busyWorkers;
+        samples[result.serverCpus[sample.server]]++;
+    }
+    uint64_t dispatched = std::accumulate(perServer.begin(), perServer.end(), uint64_t{0});
+    os << "          ";
+    for (const auto& [cpus, count] : requests)
+    {
+        os << " " << cpus << "-CPU servers: " << std::setprecision(1)
+                  << 100.0 * count / std::max<uint64_t>(dispatched, 1) << " % of requests, "
+                  << std::setprecision(2) << busy[cpus] / std::max<uint64_t>(samples[cpus], 1)
+                  << " busy workers;";
+    }
+    os << std::endl;
 }
 
 } // namespace ns3

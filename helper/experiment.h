@@ -14,6 +14,7 @@
 #include "ns3/ptr.h"
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,27 @@ Time CalibrateIterationCost(const RequestTrace& trace,
                             Time duration,
                             uint32_t totalCpus,
                             double load);
+
+/**
+ * \ingroup marl-lb
+ * \brief Prints the column names of PrintSummary().
+ * \param os the stream
+ * \param printSpeed true if the lines end with the simulation speed
+ */
+void PrintSummaryHeader(std::ostream& os, bool printSpeed);
+
+/**
+ * \ingroup marl-lb
+ * \brief Prints the summary of one run: a line with requests, completed, failed, mean, p50,
+ * p90 and p99 JCT in ms, requests per server and optionally the simulation speed; then a line
+ * with, per group of servers with equal CPUs, its share of the requests and its mean busy
+ * workers per server.
+ * \param os the stream
+ * \param result the run
+ * \param printSpeed true to end the first line with simulated seconds per wall second, which
+ *        makes the output depend on the machine
+ */
+void PrintSummary(std::ostream& os, const ExperimentResult& result, bool printSpeed);
 
 } // namespace ns3
 
