@@ -2,10 +2,10 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 
-// Tests of AWCMP's busy-worker probing over TCP on the testbed: the probe reports each
-// server's true busy workers, the load balancer's weights follow staticWeight / (busy + 1),
-// probes cross the simulated network without touching the web service, and failed, closed
-// or malformed status connections are counted while the probe keeps running.
+// Tests of AWCMP's busy-worker probing over TCP on the testbed. The probe reports each
+// server's true busy workers, and the load balancer's weights follow staticWeight / (busy + 1).
+// Probes cross the simulated network without touching the web service. Failed, closed and
+// malformed status connections are counted while the probe keeps running.
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/marl-lb-module.h"
@@ -176,8 +176,8 @@ MakeProbedTestbed(uint32_t loadBalancers, const std::vector<uint32_t>& cpus)
 }
 
 /**
- * Sets the data plane's weight-update tick, when the data plane has one; without it weights
- * take effect at once, which is what a zero interval means.
+ * Sets the data plane's weight-update tick if the data plane has one. A data plane without
+ * the tick applies weights at once, as a zero interval does.
  * \param helper the testbed helper
  * \param interval the tick's period
  */
@@ -259,8 +259,8 @@ SampleWeights(Ptr<Testbed> testbed, Time offset, Time stop, std::vector<WeightSa
 }
 
 /**
- * Status server that answers each probe line with the next line of a script, so that tests
- * can send replies that ApacheServer never sends.
+ * Status server that replies to each probe line with the next line of a script, so that
+ * tests can send replies that ApacheServer never sends.
  */
 class ScriptedStatusServer : public Application
 {
@@ -832,8 +832,8 @@ class ConnectionCloseTestCase : public TestCase
             uint64_t ticksAfter = TicksUntil(stop) - ticksBefore;
             NS_TEST_ASSERT_MSG_EQ(parsed, ticksBefore, "replies until the server stopped");
             NS_TEST_ASSERT_MSG_EQ(answered, parsed, "the server answered each of them");
-            // The close counts once; of the reconnections, all but the one still open at
-            // the end of the run count when the next tick finds them unestablished.
+            // The close counts once. Every reconnection but the last one counts too, because
+            // the next tick finds it unestablished.
             NS_TEST_ASSERT_MSG_EQ(
                 failures, 1 + (ticksAfter - 1), "the close, then every refused reconnection");
             NS_TEST_ASSERT_MSG_EQ(reconnects, ticksAfter, "one reconnection per later tick");

@@ -1,3 +1,4 @@
+cmake_policy(SET CMP0057 NEW)
 # Compares the suites compiled into the test runner with the list that CTest runs.
 execute_process(COMMAND ${RUNNER} --list OUTPUT_VARIABLE listed RESULT_VARIABLE result)
 if(NOT result EQUAL 0)

@@ -51,8 +51,8 @@ class GreHeader : public Header
     /**
      * \brief Sets whether the optional checksum field is present.
      *
-     * The checksum is computed by CalculateChecksum() over the header and the payload, and is
-     * written only when a payload is known; see SetChecksum().
+     * The header does not compute the checksum: the sender sets it with SetChecksum() (the
+     * Internet checksum over the GRE header and payload, RFC 2784 section 2.5).
      * \param present true to send the 4-byte checksum field
      */
     void SetChecksumPresent(bool present);

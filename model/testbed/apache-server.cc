@@ -11,6 +11,7 @@
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/tcp-socket-factory.h"
+#include "ns3/tcp-socket.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -365,8 +366,11 @@ ApacheServer::HandleAccept(Ptr<Socket> socket, const Address& client)
     m_idOfSocket[PeekPointer(socket)] = id;
     socket->SetRecvCallback(MakeCallback(&ApacheServer::HandleRead, this));
     socket->SetSendCallback(MakeCallback(&ApacheServer::HandleSendSpace, this));
-    socket->SetCloseCallbacks(MakeCallback(&ApacheServer::HandleClose, this),
+    socket->SetCloseCallbacks(MakeCallback(&ApacheServer::HandlePeerClose, this),
                               MakeCallback(&ApacheServer::HandleClose, this));
+    socket->TraceConnectWithoutContext(
+        "State",
+        MakeCallback(&ApacheServer::HandleStateChange, this).Bind(PeekPointer(socket)));
 
     if (m_busyWorkers < m_maxWorkers)
     {
@@ -631,6 +635,42 @@ ApacheServer::HandleClose(Ptr<Socket> socket)
         return;
     }
     Release(found->second);
+}
+
+void
+ApacheServer::HandlePeerClose(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    // After the client's FIN the connection waits in CLOSE_WAIT until this side closes too.
+    // ns-3 reports a received RST through the same callback, and closing a reset socket
+    // would send a stray segment, so close only connections that saw a FIN.
+    auto found = m_idOfSocket.find(PeekPointer(socket));
+    if (found == m_idOfSocket.end())
+    {
+        return;
+    }
+    bool peerSentFin = m_connections[found->second].peerSentFin;
+    Release(found->second);
+    if (peerSentFin)
+    {
+        socket->Close();
+    }
+}
+
+void
+ApacheServer::HandleStateChange(Socket* socket,
+                                TcpSocket::TcpStates_t /* oldState */,
+                                TcpSocket::TcpStates_t newState)
+{
+    if (newState != TcpSocket::CLOSE_WAIT)
+    {
+        return;
+    }
+    auto found = m_idOfSocket.find(socket);
+    if (found != m_idOfSocket.end())
+    {
+        m_connections[found->second].peerSentFin = true;
+    }
 }
 
 void

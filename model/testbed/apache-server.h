@@ -11,6 +11,7 @@
 #include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
+#include "ns3/tcp-socket.h"
 #include "ns3/traced-callback.h"
 #include "ns3/traced-value.h"
 
@@ -47,10 +48,11 @@ class Socket;
  * reset it) or until KeepAliveTimeout.
  *
  * Status port: when ProbePort is not zero, the server also listens on that port, where a
- * BusyWorkerProbe polls it as the authors' AWCMP agent polled Apache over TCP. Each line that
- * a peer sends there (any content, ended by a line feed) gets one reply line "busy=<N>\n",
- * where N is GetBusyWorkers() when the line arrives. These connections are persistent, take
- * no worker, never wait in the accept queue and close when the peer closes.
+ * BusyWorkerProbe polls it over TCP, as the study's AWCMP probed the number of busy Apache
+ * workers (Yao et al., CIKM 2022). Each line that a peer sends there (any content, ended by a
+ * line feed) gets one reply line "busy=<N>\n", where N is GetBusyWorkers() when the line
+ * arrives. These connections are persistent, take no worker, never wait in the accept queue
+ * and close when the peer closes.
  */
 class ApacheServer : public Application
 {
@@ -143,6 +145,7 @@ class ApacheServer : public Application
         uint64_t bodyRemaining{0};    //!< body bytes not yet written
         uint64_t responseBytes{0};    //!< size of the whole response
         EventId keepAliveEvent;       //!< close after KeepAliveTimeout
+        bool peerSentFin{false};      //!< true once the client's FIN arrived
     };
 
     void StartApplication() override;
@@ -168,8 +171,19 @@ class ApacheServer : public Application
     void HandleRead(Ptr<Socket> socket);
     /// \param socket a connected socket with room in its send buffer
     void HandleSendSpace(Ptr<Socket> socket, uint32_t available);
-    /// \param socket a socket closed by the client
+    /// \param socket a socket closed by the client or reset
     void HandleClose(Ptr<Socket> socket);
+    /// \param socket a socket that the client closed, with FIN or (as ns-3 reports it) RST
+    void HandlePeerClose(Ptr<Socket> socket);
+    /**
+     * \brief Notes the client's FIN; the State trace of a connected socket.
+     * \param socket the socket
+     * \param oldState the state left
+     * \param newState the state entered
+     */
+    void HandleStateChange(Socket* socket,
+                           TcpSocket::TcpStates_t oldState,
+                           TcpSocket::TcpStates_t newState);
 
     /**
      * \brief Takes a new connection on the probe port; it never needs a worker.
@@ -183,12 +197,13 @@ class ApacheServer : public Application
      */
     void HandleProbeRead(Ptr<Socket> socket);
     /**
-     * \brief Closes and forgets a probe connection that the peer closed or reset.
+     * \brief Closes a probe connection that the peer closed or reset.
      * \param socket the probe connection
      */
     void HandleProbeClose(Ptr<Socket> socket);
     /**
-     * \brief Detaches the callbacks of a probe connection, closes it and forgets it.
+     * \brief Detaches the callbacks of a probe connection, closes it and removes it from the
+     * open probe connections.
      * \param socket the probe connection
      */
     void CloseProbeConnection(Ptr<Socket> socket);

@@ -101,8 +101,8 @@ BusyWorkerProbe::GetTypeId()
                             MakePointerChecker<LoadBalancer>())
               .AddAttribute("Interval",
                             "Period between two probes of each server, and the time that a "
-                            "connection attempt may take (AWCMP updates its weights every "
-                            "250 ms).",
+                            "connection attempt may take. The default is the 250 ms step at "
+                            "which the study's load balancers update their weights.",
                             TimeValue(MilliSeconds(250)),
                             MakeTimeAccessor(&BusyWorkerProbe::m_interval),
                             MakeTimeChecker(MilliSeconds(1)))
@@ -131,7 +131,8 @@ BusyWorkerProbe::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_probeEvent.Cancel();
-    // The simulation is over: release the sockets without closing them.
+    // Dispose normally runs while the simulation is destroyed, when nothing can be sent any
+    // more, so the sockets are released without closing them.
     for (auto& connection : m_connections)
     {
         if (connection.socket)
@@ -186,11 +187,13 @@ BusyWorkerProbe::StartApplication()
                        << " has no LoadBalancer; set its LoadBalancer attribute to the "
                           "load balancer application of the same node");
     }
-    if (m_loadBalancer->GetNode() != GetNode())
+    Ptr<Node> loadBalancerNode = m_loadBalancer->GetNode();
+    if (loadBalancerNode != GetNode())
     {
         NS_FATAL_ERROR("BusyWorkerProbe on node "
-                       << node << " points to a LoadBalancer on node "
-                       << (m_loadBalancer->GetNode() ? m_loadBalancer->GetNode()->GetId() : 0)
+                       << node << " points to a LoadBalancer "
+                       << (loadBalancerNode ? "on node " + std::to_string(loadBalancerNode->GetId())
+                                            : std::string("installed on no node"))
                        << "; install the probe on the load balancer's node");
     }
     NS_LOG_INFO("probe on node " << node << " polls " << m_loadBalancer->GetServerCount()
@@ -266,7 +269,7 @@ BusyWorkerProbe::Connect(uint32_t server)
         MakeCallback(&BusyWorkerProbe::HandleConnected, this).Bind(server),
         MakeCallback(&BusyWorkerProbe::HandleConnectionLost, this).Bind(server));
     socket->SetRecvCallback(MakeCallback(&BusyWorkerProbe::HandleRead, this).Bind(server));
-    // ns-3 reports a received RST as a normal close, also while the SYN waits for its answer.
+    // ns-3 reports a received RST as a normal close.
     socket->SetCloseCallbacks(
         MakeCallback(&BusyWorkerProbe::HandleConnectionLost, this).Bind(server),
         MakeCallback(&BusyWorkerProbe::HandleConnectionLost, this).Bind(server));

@@ -31,8 +31,8 @@ class Socket;
  * LbDataPlane::SetWeight, which puts it into effect at the data plane's next weight-update
  * tick. A server that cannot be polled keeps its last weight.
  *
- * - The first Interval tick is at the application's start; a line that falls due before its
- *   connection is established is sent as soon as the connection is.
+ * - The first tick is at the application's start. A line that falls due while its
+ *   connection is being established is sent once the connection is up.
  * - A connection that fails, or that the server closes or resets, is reopened at the next
  *   tick. An attempt that is not established by the next tick counts as failed and is
  *   replaced by a new one.

@@ -60,27 +60,26 @@ uint64_t
 ForLoopResponseBytes(uint64_t iterations)
 {
     // Counter values printed are 4000 k for k = 1 .. lines; group them by number of digits.
+    // The bounds of a digit group are kept below 2^64: the largest counter, 4000 * lines, is
+    // at most the iteration count, so the groups end before 10^20 would be needed.
     const uint64_t lines = iterations / ITERATIONS_PER_LINE;
+    const uint64_t largestCounter = lines * ITERATIONS_PER_LINE;
     uint64_t bytes = lines * LINE_SUFFIX_BYTES;
     uint64_t digits = 1;
-    uint64_t lowest = 1;  // smallest number with `digits` digits
-    while (true)
+    uint64_t lowest = 1; // smallest number with `digits` digits
+    while (lines > 0 && lowest <= largestCounter)
     {
-        uint64_t highest = lowest * 10 - 1;
-        // Lines k whose counter 4000 k lies in [lowest, highest].
-        uint64_t firstLine = (lowest + ITERATIONS_PER_LINE - 1) / ITERATIONS_PER_LINE;
+        // The largest number with `digits` digits, without overflow for 20 digits.
+        uint64_t highest = lowest > UINT64_MAX / 10 ? UINT64_MAX : lowest * 10 - 1;
+        uint64_t firstLine = std::max<uint64_t>(1, (lowest - 1) / ITERATIONS_PER_LINE + 1);
         uint64_t lastLine = std::min(lines, highest / ITERATIONS_PER_LINE);
-        if (firstLine == 0)
-        {
-            firstLine = 1;
-        }
-        if (firstLine > lines)
-        {
-            break;
-        }
         if (lastLine >= firstLine)
         {
             bytes += (lastLine - firstLine + 1) * digits;
+        }
+        if (lowest > UINT64_MAX / 10)
+        {
+            break;
         }
         ++digits;
         lowest *= 10;
