@@ -46,6 +46,8 @@ main(int argc, char* argv[])
     bool printSpeed = true;
     std::string database;
     std::string plots;
+    uint32_t mtu = 1500;
+    double skip = 0;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Replays a request trace on the study's moderate-scale testbed, once per method, "
@@ -72,6 +74,14 @@ main(int argc, char* argv[])
     cmd.AddValue("plots",
                  "path prefix of the plots (JCT CDF, busy workers, weights); empty for none",
                  plots);
+    cmd.AddValue("mtu",
+                 "MTU of every link in bytes; 9000 (jumbo frames) simulates faster but is not "
+                 "the study's network",
+                 mtu);
+    cmd.AddValue("skip",
+                 "seconds skipped at the start of the trace (the shipped traces ramp up at half "
+                 "rate for their first 10 s)",
+                 skip);
     cmd.AddValue("print-speed",
                  "print the simulation speed on each line (false gives output that depends on "
                  "the inputs only)",
@@ -99,13 +109,31 @@ main(int argc, char* argv[])
         store = Create<ResultStore>(database);
     }
 
-    RequestTrace trace = RequestTrace::ReadFile(tracePath).Truncate(Seconds(duration));
+    if (mtu < 576 || mtu > 9000)
+    {
+        NS_FATAL_ERROR("--mtu=" << mtu << " is outside 576..9000 bytes");
+    }
+    if (skip < 0)
+    {
+        NS_FATAL_ERROR("--skip=" << skip << " must not be negative");
+    }
+    RequestTrace full = RequestTrace::ReadFile(tracePath);
+    std::vector<TraceRequest> window;
+    for (const auto& request : full.GetRequests())
+    {
+        if (request.time >= Seconds(skip) && request.time < Seconds(skip + duration))
+        {
+            window.push_back({request.time - Seconds(skip), request.url});
+        }
+    }
+    RequestTrace trace(window, full.GetName());
     if (trace.GetSize() == 0)
     {
         NS_FATAL_ERROR("trace " << tracePath << " has no request in its first " << duration
                                 << " s; give a longer --duration");
     }
     TestbedHelper helper = TestbedHelper::Moderate();
+    helper.SetMtu(static_cast<uint16_t>(mtu));
     Time iterationCost = iterationCostNs > 0
                              ? NanoSeconds(iterationCostNs)
                              : CalibrateIterationCost(trace,
@@ -129,6 +157,8 @@ main(int argc, char* argv[])
     runner.SetResultStore(store,
                           "marl-lb-testbed",
                           {{"scale", "moderate"},
+                           {"mtu", std::to_string(mtu)},
+                           {"skip_s", std::to_string(skip)},
                            {"duration_s", std::to_string(duration)},
                            {"load", std::to_string(offeredLoad)},
                            {"iteration_cost_ns", std::to_string(iterationCost.GetNanoSeconds())}});

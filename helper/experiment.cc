@@ -288,8 +288,9 @@ PrintSummary(std::ostream& os, const ExperimentResult& result, bool printSpeed)
               << summary.GetPercentileMs(99) << "  " << shares.str();
     if (printSpeed)
     {
-        os << "  " << std::setprecision(2)
-                  << result.simulated.GetSeconds() / result.wallSeconds << " sim-s/s";
+        os << "  " << std::setprecision(2) << result.simulated.GetSeconds() / result.wallSeconds
+           << " sim-s/s " << std::setprecision(0) << result.events / result.wallSeconds
+           << " events/s";
     }
     os << "\n";
 

@@ -267,6 +267,15 @@ TestbedHelper::SetLinkDelay(Time delay)
 }
 
 void
+TestbedHelper::SetMtu(uint16_t mtu)
+{
+    NS_ABORT_MSG_IF(mtu < 576 || mtu > 9000, "MTU " << mtu << " is outside 576..9000 bytes");
+    m_mtu = mtu;
+    m_server.Set("SegmentSize", UintegerValue(mtu - 52));
+    m_client.Set("SegmentSize", UintegerValue(mtu - 52));
+}
+
+void
 TestbedHelper::SetVip(Ipv4Address vip)
 {
     m_vip = vip;
@@ -385,6 +394,7 @@ TestbedHelper::Build() const
     PointToPointHelper link;
     link.SetDeviceAttribute("DataRate", DataRateValue(m_linkRate));
     link.SetChannelAttribute("Delay", TimeValue(m_linkDelay));
+    link.SetDeviceAttribute("Mtu", UintegerValue(m_mtu));
 
     // One /24 per link: 10.1.i.0 clients, 10.2.i.0 load balancers, 10.3.i.0 servers; the node
     // is .1 and the router .2.

@@ -10,7 +10,9 @@
 #include "ns3/test.h"
 
 #include <cstdio>
+#include <cctype>
 #include <fstream>
+#include <sstream>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -253,6 +255,89 @@ class RejectedPathsTestCase : public ResultStoreTestCase
 
 /**
  * \ingroup marl-lb-tests
+ * Plot data files hold one point per CDF rank, sampling time and weight change.
+ */
+class PlotPointsTestCase : public ResultStoreTestCase
+{
+  public:
+    PlotPointsTestCase()
+        : ResultStoreTestCase("Plot data files hold the expected points")
+    {
+    }
+
+  private:
+    /// Counts the data points of a gnuplot data file: lines that start with a number.
+    static uint32_t CountPoints(const std::string& path)
+    {
+        std::ifstream input(path);
+        std::string line;
+        uint32_t points = 0;
+        while (std::getline(input, line))
+        {
+            if (!line.empty() && (std::isdigit(static_cast<unsigned char>(line[0])) || line[0] == '-'))
+            {
+                ++points;
+            }
+        }
+        return points;
+    }
+
+    void DoRun() override
+    {
+        // Two methods: 1000 completed requests (the CDF keeps 500 points) and 120 requests,
+        // 40 of them reset (80 points).
+        ExperimentResult big;
+        big.method = {"ecmp", "ECMP", "ns3::EcmpPolicy", false};
+        big.serverCpus = {2, 2, 4};
+        big.simulated = Seconds(2);
+        for (uint32_t i = 0; i < 1000; ++i)
+        {
+            RequestRecord record;
+            record.outcome = RequestOutcome::COMPLETED;
+            record.end = MilliSeconds(1 + i);
+            big.records.push_back(record);
+        }
+        // Samples at 10 times for 3 servers: 2 groups, 10 points each.
+        for (uint32_t t = 0; t < 10; ++t)
+        {
+            for (uint32_t s = 0; s < 3; ++s)
+            {
+                big.samples.push_back({MilliSeconds(200 * t), s, s + t, 0});
+            }
+        }
+        // Weight changes at load balancer 0 (counted) and 1 (not counted).
+        big.weights = {{0, 1, Seconds(0.2), 1.5}, {0, 1, Seconds(0.4), 1.2}, {1, 0, Seconds(0.4), 3}};
+        ExperimentResult small = big;
+        small.method = {"sed", "SED", "ns3::SedPolicy", false};
+        small.records.resize(120);
+        for (uint32_t i = 0; i < 40; ++i)
+        {
+            small.records[i].outcome = RequestOutcome::RESET;
+        }
+
+        std::string prefix = FreshPath("plots");
+        ResultPlots plots(prefix);
+        plots.PlotJctCdf({big, small});
+        plots.PlotBusyWorkers(big);
+        plots.PlotWeights(big);
+        NS_TEST_ASSERT_MSG_EQ(plots.GetScripts().size(), 3, "three scripts written");
+        NS_TEST_ASSERT_MSG_EQ(CountPoints(prefix + "-jct-cdf.dat"), 500 + 80, "CDF points");
+        NS_TEST_ASSERT_MSG_EQ(CountPoints(prefix + "-busy-workers-ecmp.dat"),
+                              2 * 10,
+                              "busy-worker points: 2 groups x 10 times");
+        // Per server: the start, the changes at load balancer 0, and the end.
+        NS_TEST_ASSERT_MSG_EQ(CountPoints(prefix + "-weights-ecmp.dat"),
+                              3 * 2 + 2,
+                              "weight points");
+        std::ifstream script(prefix + "-jct-cdf.plt");
+        std::stringstream text;
+        text << script.rdbuf();
+        NS_TEST_ASSERT_MSG_NE(text.str().find("plots-jct-cdf.png"), std::string::npos, "PNG name");
+    }
+};
+
+/**
+ * \ingroup marl-lb-tests
  * Test suite of the result store.
  */
 class ResultsTestSuite : public TestSuite
@@ -264,6 +349,7 @@ class ResultsTestSuite : public TestSuite
         AddTestCase(new ResultRowsTestCase, TestCase::QUICK);
         AddTestCase(new TwoRunsTestCase, TestCase::QUICK);
         AddTestCase(new RejectedPathsTestCase, TestCase::QUICK);
+        AddTestCase(new PlotPointsTestCase, TestCase::QUICK);
     }
 };
 
