@@ -25,6 +25,14 @@ RecurrentAgentNetImpl::RecurrentAgentNetImpl(int64_t inputSize,
         torch::nn::GRU(torch::nn::GRUOptions(hiddenSize, hiddenSize).batch_first(true)));
     fc3 = register_module("fc3", torch::nn::Linear(hiddenSize, hiddenSize));
     fc4 = register_module("fc4", torch::nn::Linear(hiddenSize, heads * levels));
+
+    // all_weights() lists layer 0's tensors as weight_ih, weight_hh, bias_ih, bias_hh. Loading
+    // a checkpoint replaces their contents in place, so these handles stay valid.
+    auto weights = gru->all_weights();
+    m_weightIh = weights[0];
+    m_weightHh = weights[1];
+    m_biasIh = weights[2];
+    m_biasHh = weights[3];
 }
 
 std::tuple<torch::Tensor, torch::Tensor>
@@ -48,8 +56,8 @@ RecurrentAgentNetImpl::Step(const torch::Tensor& input, const torch::Tensor& hid
     x = torch::relu(fc2->forward(x));
 
     // GRU cell with PyTorch's gate order (reset, update, new) and weights of layer 0.
-    auto inputGates = torch::addmm(gru->b_ih[0], x, gru->w_ih[0].t()).chunk(3, 1);
-    auto hiddenGates = torch::addmm(gru->b_hh[0], hidden, gru->w_hh[0].t()).chunk(3, 1);
+    auto inputGates = torch::addmm(m_biasIh, x, m_weightIh.t()).chunk(3, 1);
+    auto hiddenGates = torch::addmm(m_biasHh, hidden, m_weightHh.t()).chunk(3, 1);
     auto reset = torch::sigmoid(inputGates[0] + hiddenGates[0]);
     auto update = torch::sigmoid(inputGates[1] + hiddenGates[1]);
     auto candidate = torch::tanh(inputGates[2] + reset * hiddenGates[2]);

@@ -72,6 +72,12 @@ class RecurrentAgentNetImpl : public torch::nn::Module
     torch::nn::GRU gru{nullptr};    //!< recurrent layer
     torch::nn::Linear fc3{nullptr}; //!< first output layer
     torch::nn::Linear fc4{nullptr}; //!< output layer, heads x levels values
+
+  private:
+    torch::Tensor m_weightIh; //!< the GRU's input weights, shared with gru
+    torch::Tensor m_weightHh; //!< the GRU's hidden weights, shared with gru
+    torch::Tensor m_biasIh;   //!< the GRU's input bias, shared with gru
+    torch::Tensor m_biasHh;   //!< the GRU's hidden bias, shared with gru
 };
 
 TORCH_MODULE(RecurrentAgentNet);

@@ -171,7 +171,7 @@ LbDataPlane::DoDispose()
     m_policy = nullptr;
     m_sampleRandom = nullptr;
     m_reservoirs.clear();
-    m_flows.clear();
+    m_flows.Clear();
     m_servers.clear();
     Object::DoDispose();
 }
@@ -237,85 +237,104 @@ LbDataPlane::ProcessPacket(const FlowKey& key, uint8_t tcpFlags, Time now)
     const bool rst = (tcpFlags & TCP_RST) != 0;
     const bool fin = (tcpFlags & TCP_FIN) != 0;
 
-    auto it = m_flows.find(key);
-    if (it != m_flows.end())
+    // One hash serves the flow table and the consistent-hash table.
+    const uint64_t hash = HashFlowKey(key, m_hashSeed);
+    FlowEntry* entry = m_flows.Find(key, hash);
+    if (entry)
     {
-        Time limit = it->second.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
-        if (now - it->second.lastSeen > limit)
+        Time limit = entry->state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
+        if (now - entry->lastSeen > limit)
         {
-            it = EndFlow(it, now, FLOW_END_TIMEOUT);
-            it = m_flows.end();
+            EndFlow(key, *entry, now, FLOW_END_TIMEOUT);
+            m_flows.Erase(key, hash);
+            entry = nullptr;
         }
     }
 
-    if (it == m_flows.end())
+    if (!entry)
     {
-        uint32_t hashProposed = m_maglev.Lookup(HashFlowKey(key, m_hashSeed));
-        FlowEntry entry;
-        entry.start = now;
-        entry.lastSeen = now;
+        uint32_t hashProposed = m_maglev.Lookup(hash);
+        FlowEntry created;
+        created.start = now;
+        created.lastSeen = now;
         bool bySyn = syn && !ack && !rst;
         if (bySyn)
         {
-            entry.server = m_policy->SelectServer(key, hashProposed, m_servers);
-            NS_ASSERT_MSG(entry.server < m_servers.size(),
-                          "policy " << m_policy->GetName() << " chose server " << entry.server
+            created.server = m_policy->SelectServer(key, hashProposed, m_servers);
+            NS_ASSERT_MSG(created.server < m_servers.size(),
+                          "policy " << m_policy->GetName() << " chose server " << created.server
                                     << " of " << m_servers.size());
-            entry.state = FlowEntry::SYN_SEEN;
+            created.state = FlowEntry::SYN_SEEN;
         }
         else
         {
-            entry.server = hashProposed;
-            entry.state = FlowEntry::UNTRACKED;
+            created.server = hashProposed;
+            created.state = FlowEntry::UNTRACKED;
         }
-        m_servers[entry.server].assignedFlows++;
-        m_serverSelectedTrace(key, entry.server, bySyn);
+        m_servers[created.server].assignedFlows++;
+        m_serverSelectedTrace(key, created.server, bySyn);
         if (rst)
         {
             // A reset of an unknown flow is forwarded but leaves no entry behind.
-            return entry.server;
+            return created.server;
         }
-        it = m_flows.emplace(key, entry).first;
+        entry = m_flows.Insert(key, hash, created);
     }
-    FlowEntry& entry = it->second;
-    entry.lastSeen = now;
-    const uint32_t server = entry.server;
+    entry->lastSeen = now;
+    const uint32_t server = entry->server;
 
-    if (entry.state == FlowEntry::ESTABLISHED && ack && !syn && !rst && !fin)
+    if (entry->state == FlowEntry::ESTABLISHED && ack && !syn && !rst && !fin)
     {
         // A later ACK of an on-going flow: sample how long the flow has lasted.
-        double keepDraw = m_keepProbability < 1.0 ? m_sampleRandom->GetValue() : 0.0;
+        double keepDraw = m_keepProbability < 1.0 ? NextSampleDraw() : 0.0;
         m_reservoirs[server].Offer(now,
-                                   (now - entry.start).GetSeconds(),
+                                   (now - entry->start).GetSeconds(),
                                    keepDraw,
-                                   m_sampleRandom->GetValue());
+                                   NextSampleDraw());
     }
-    else if (entry.state == FlowEntry::SYN_SEEN && ack && !syn)
+    else if (entry->state == FlowEntry::SYN_SEEN && ack && !syn)
     {
-        entry.state = FlowEntry::ESTABLISHED;
+        entry->state = FlowEntry::ESTABLISHED;
         m_servers[server].ongoingFlows++;
     }
     if (rst)
     {
-        EndFlow(it, now, FLOW_END_RST);
+        EndFlow(key, *entry, now, FLOW_END_RST);
+        m_flows.Erase(key, hash);
     }
-    else if (fin && entry.state != FlowEntry::CLOSING)
+    else if (fin && entry->state != FlowEntry::CLOSING)
     {
-        if (entry.state == FlowEntry::ESTABLISHED)
+        if (entry->state == FlowEntry::ESTABLISHED)
         {
             m_servers[server].ongoingFlows--;
         }
-        entry.state = FlowEntry::CLOSING;
-        m_flowEndedTrace(key, server, now - entry.start, FLOW_END_FIN);
+        entry->state = FlowEntry::CLOSING;
+        m_flowEndedTrace(key, server, now - entry->start, FLOW_END_FIN);
     }
     return server;
 }
 
-FlowTable::iterator
-LbDataPlane::EndFlow(FlowTable::iterator it, Time now, FlowEndCause cause)
+double
+LbDataPlane::NextSampleDraw()
 {
-    const FlowEntry& entry = it->second;
-    NS_LOG_LOGIC("flow " << it->first << " ends, cause " << cause);
+    if (m_sampleState == 0)
+    {
+        // Seed the fast generator once from the ns-3 stream, so runs stay reproducible.
+        m_sampleState = (static_cast<uint64_t>(m_sampleRandom->GetInteger(1, UINT32_MAX)) << 32)
+                        | m_sampleRandom->GetInteger(0, UINT32_MAX);
+    }
+    // xorshift64* (Vigna 2016): 53 high-quality bits into [0, 1).
+    m_sampleState ^= m_sampleState >> 12;
+    m_sampleState ^= m_sampleState << 25;
+    m_sampleState ^= m_sampleState >> 27;
+    uint64_t bits = m_sampleState * 0x2545F4914F6CDD1DULL;
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+void
+LbDataPlane::EndFlow(const FlowKey& key, const FlowEntry& entry, Time now, FlowEndCause cause)
+{
+    NS_LOG_LOGIC("flow " << key << " ends, cause " << cause);
     if (entry.state == FlowEntry::ESTABLISHED)
     {
         m_servers[entry.server].ongoingFlows--;
@@ -327,30 +346,23 @@ LbDataPlane::EndFlow(FlowTable::iterator it, Time now, FlowEndCause cause)
     if (entry.state != FlowEntry::CLOSING)
     {
         // A closing entry reported its end when the FIN arrived.
-        m_flowEndedTrace(it->first, entry.server, now - entry.start, cause);
+        m_flowEndedTrace(key, entry.server, now - entry.start, cause);
     }
-    return m_flows.erase(it);
 }
 
 uint32_t
 LbDataPlane::ExpireIdleFlows(Time now)
 {
     NS_LOG_FUNCTION(this << now);
-    uint32_t removed = 0;
-    for (auto it = m_flows.begin(); it != m_flows.end();)
-    {
-        Time limit = it->second.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
-        if (now - it->second.lastSeen > limit)
+    return static_cast<uint32_t>(m_flows.RemoveIf([this, now](const FlowKey& key, FlowEntry& entry) {
+        Time limit = entry.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
+        if (now - entry.lastSeen > limit)
         {
-            it = EndFlow(it, now, FLOW_END_TIMEOUT);
-            ++removed;
+            EndFlow(key, entry, now, FLOW_END_TIMEOUT);
+            return true;
         }
-        else
-        {
-            ++it;
-        }
-    }
-    return removed;
+        return false;
+    }));
 }
 
 void
@@ -432,7 +444,7 @@ LbDataPlane::GetServers() const
 std::size_t
 LbDataPlane::GetFlowCount() const
 {
-    return m_flows.size();
+    return m_flows.GetSize();
 }
 
 const MaglevTable&
@@ -452,6 +464,7 @@ LbDataPlane::AssignStreams(int64_t stream)
 {
     NS_LOG_FUNCTION(this << stream);
     m_sampleRandom->SetStream(stream);
+    m_sampleState = 0;
     return 1 + m_policy->AssignStreams(stream + 1);
 }
 

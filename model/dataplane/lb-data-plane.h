@@ -203,13 +203,15 @@ class LbDataPlane : public Object
     /// Rebuilds the consistent-hash table from the server list.
     void RebuildMaglevTable();
     /**
-     * \brief Removes an entry and updates the counters.
-     * \param it the entry
+     * \brief Updates the counters and traces for an entry that ends; the caller removes it.
+     * \param key the flow
+     * \param entry its entry
      * \param now the current time
      * \param cause why the entry ends
-     * \return the iterator following the removed entry
      */
-    FlowTable::iterator EndFlow(FlowTable::iterator it, Time now, FlowEndCause cause);
+    void EndFlow(const FlowKey& key, const FlowEntry& entry, Time now, FlowEndCause cause);
+    /// \return a uniform number in [0, 1) for the reservoirs, from a fast generator
+    double NextSampleDraw();
 
     Ptr<LbPolicy> m_policy;               //!< the dispatch policy
     Time m_idleTimeout;                   //!< idle time after which an entry ends
@@ -226,7 +228,8 @@ class LbDataPlane : public Object
     double m_keepProbability;             //!< chance that a sample enters a reservoir
     double m_discountBase;                //!< base of the age discount of features
     std::vector<ReservoirSampler> m_reservoirs; //!< flow-duration samples per server
-    Ptr<UniformRandomVariable> m_sampleRandom;  //!< draws for the reservoirs
+    Ptr<UniformRandomVariable> m_sampleRandom;  //!< seeds the reservoirs' generator
+    uint64_t m_sampleState{0};                  //!< xorshift64* state, 0 until seeded
 
     TracedCallback<const FlowKey&, uint32_t, bool> m_serverSelectedTrace; //!< new flow dispatched
     TracedCallback<const FlowKey&, uint32_t, Time, int> m_flowEndedTrace;  //!< entry ended

@@ -29,10 +29,10 @@ LsqPolicy::GetName() const
     return "LSQ";
 }
 
-double
-LsqPolicy::GetEffectiveWeight(const ServerState& /* server */) const
+bool
+LsqPolicy::IgnoresWeights() const
 {
-    return 1.0;
+    return true;
 }
 
 } // namespace ns3

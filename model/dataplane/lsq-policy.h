@@ -29,7 +29,7 @@ class LsqPolicy : public SedPolicy
     std::string GetName() const override;
 
   protected:
-    double GetEffectiveWeight(const ServerState& server) const override;
+    bool IgnoresWeights() const override;
 };
 
 } // namespace ns3

@@ -50,52 +50,71 @@ SedPolicy::SelectServer(const FlowKey& /* key */,
 {
     NS_ASSERT_MSG(!servers.empty(), "SED policy called with no servers");
     const auto count = static_cast<uint32_t>(servers.size());
+    const bool ignoreWeights = IgnoresWeights();
 
     // Scan in cyclic order from the first candidate, so that the first strict minimum found
-    // is the tie-break winner for both deterministic rules.
-    uint32_t first = (m_tieBreak == TIE_BREAK_HASH_PROPOSED && hashProposed < count) ? hashProposed : 0;
-    uint32_t best = first;
-    m_minima.clear();
-    for (uint32_t step = 0; step < count; ++step)
-    {
-        uint32_t candidate = (first + step) % count;
-        double weight = GetEffectiveWeight(servers[candidate]);
+    // is the tie-break winner for both deterministic rules. Scores (q + 1) / w are compared
+    // as products, without dividing.
+    uint32_t first =
+        (m_tieBreak == TIE_BREAK_HASH_PROPOSED && hashProposed < count) ? hashProposed : 0;
+    uint32_t best = count;
+    double bestLoad = 0;   // q + 1 of the best server
+    double bestWeight = 1; // w of the best server
+    uint32_t ties = 0;
+    auto consider = [&](uint32_t candidate) {
+        double weight = ignoreWeights ? 1.0 : servers[candidate].weight;
         if (weight <= 0)
         {
-            continue;
+            return;
         }
-        if (m_minima.empty())
+        double load = servers[candidate].ongoingFlows + 1.0;
+        double lhs = load * bestWeight;
+        double rhs = bestLoad * weight;
+        if (best == count || lhs < rhs)
         {
             best = candidate;
-            m_minima.push_back(candidate);
-            continue;
-        }
-        // Compare (q_c + 1) / w_c with (q_b + 1) / w_b without dividing.
-        double lhs = (servers[candidate].ongoingFlows + 1.0) * GetEffectiveWeight(servers[best]);
-        double rhs = (servers[best].ongoingFlows + 1.0) * weight;
-        if (lhs < rhs)
-        {
-            best = candidate;
-            m_minima.clear();
-            m_minima.push_back(candidate);
+            bestLoad = load;
+            bestWeight = weight;
+            ties = 1;
         }
         else if (lhs == rhs)
         {
-            m_minima.push_back(candidate);
+            ++ties;
         }
+    };
+    for (uint32_t candidate = first; candidate < count; ++candidate)
+    {
+        consider(candidate);
     }
-    if (m_minima.empty())
+    for (uint32_t candidate = 0; candidate < first; ++candidate)
+    {
+        consider(candidate);
+    }
+    if (best == count)
     {
         // Every weight is zero: no server can take the flow by this rule.
         return hashProposed;
     }
-    if (m_tieBreak == TIE_BREAK_RANDOM && m_minima.size() > 1)
+    if (m_tieBreak == TIE_BREAK_RANDOM && ties > 1)
     {
-        auto pick = m_tieRandom->GetInteger(0, static_cast<uint32_t>(m_minima.size() - 1));
-        best = m_minima[pick];
+        // Draw the k-th of the tied servers, in list order.
+        auto pick = m_tieRandom->GetInteger(0, ties - 1);
+        for (uint32_t candidate = 0; candidate < count; ++candidate)
+        {
+            double weight = ignoreWeights ? 1.0 : servers[candidate].weight;
+            if (weight > 0
+                && (servers[candidate].ongoingFlows + 1.0) * bestWeight == bestLoad * weight)
+            {
+                if (pick == 0)
+                {
+                    best = candidate;
+                    break;
+                }
+                --pick;
+            }
+        }
     }
-    NS_LOG_DEBUG("SED picks server " << best << " of " << count << " (" << m_minima.size()
-                                     << " tied)");
+    NS_LOG_DEBUG("SED picks server " << best << " of " << count << " (" << ties << " tied)");
     return best;
 }
 
@@ -112,10 +131,10 @@ SedPolicy::GetName() const
     return "SED";
 }
 
-double
-SedPolicy::GetEffectiveWeight(const ServerState& server) const
+bool
+SedPolicy::IgnoresWeights() const
 {
-    return server.weight;
+    return false;
 }
 
 } // namespace ns3

@@ -52,16 +52,14 @@ class SedPolicy : public LbPolicy
 
   protected:
     /**
-     * \brief Returns the weight that divides a server's score.
-     * \param server the server
-     * \return its weight in effect; subclasses may ignore weights (LSQ)
+     * \brief Tells whether scores ignore the weights, taking every weight as 1 (LSQ).
+     * \return false for SED
      */
-    virtual double GetEffectiveWeight(const ServerState& server) const;
+    virtual bool IgnoresWeights() const;
 
   private:
     TieBreak m_tieBreak;                     //!< tie-break rule
     Ptr<UniformRandomVariable> m_tieRandom;  //!< draws for TIE_BREAK_RANDOM
-    std::vector<uint32_t> m_minima;          //!< scratch list of tied servers
 };
 
 } // namespace ns3
