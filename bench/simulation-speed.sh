@@ -11,6 +11,6 @@ methods=${2:-all}
 cmake --build "$build_dir" --target marl-lb-testbed >/dev/null
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, kernel $(uname -r)"
-echo "command: $build_dir/marl-lb-testbed --method=$methods --duration=60 --drain=0"
-"$build_dir"/marl-lb-testbed --method="$methods" --duration=60 --drain=0 |
+echo "command: $build_dir/marl-lb-testbed --method=$methods --skip=10 --duration=60 --drain=0"
+"$build_dir"/marl-lb-testbed --method="$methods" --skip=10 --duration=60 --drain=0 |
   awk '/sim-s\/s/ { print $1, $(NF-3), $(NF-2), $(NF-1), $NF }'

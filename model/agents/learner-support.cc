@@ -211,7 +211,9 @@ CheckModuleShapes(torch::serialize::InputArchive& archive,
                   const std::string& file,
                   const std::string& name)
 {
-    for (const auto& parameter : module.named_parameters(true))
+    // Module::save() writes a module's own parameters as tensors and each child module as a
+    // nested archive, so the check follows the same tree.
+    for (const auto& parameter : module.named_parameters(false))
     {
         torch::Tensor stored;
         if (!archive.try_read(parameter.key(), stored))
@@ -223,6 +225,20 @@ CheckModuleShapes(torch::serialize::InputArchive& archive,
             return "checkpoint " + file + " has parameter " + name + "." + parameter.key() +
                    " of shape " + FormatShape(stored.sizes()) + ", but this learner's is " +
                    FormatShape(parameter.value().sizes());
+        }
+    }
+    for (const auto& child : module.named_children())
+    {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive))
+        {
+            return "checkpoint " + file + " lacks module " + name + "." + child.key();
+        }
+        std::string error =
+            CheckModuleShapes(childArchive, *child.value(), file, name + "." + child.key());
+        if (!error.empty())
+        {
+            return error;
         }
     }
     return "";
