@@ -16,7 +16,7 @@ packages=(
   libns3-dev ns3 libgsl-dev libboost-dev libsqlite3-dev sqlite3
   libtorch-dev libopenblas0-pthread
   libdpdk-dev dpdk-dev
-  libbenchmark-dev gnuplot-nox
+  libbenchmark-dev gnuplot-nox libtcmalloc-minimal4
   apache2 apache2-utils libapache2-mod-php wrk iputils-ping iproute2
 )
 

@@ -4,8 +4,8 @@
 
 #include "episode-replay-buffer.h"
 
+#include "ns3/abort.h"
 #include "ns3/assert.h"
-#include "ns3/fatal-error.h"
 
 #include <sstream>
 

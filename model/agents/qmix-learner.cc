@@ -8,6 +8,7 @@
 #include "qmix-mixer.h"
 #include "recurrent-agent-net.h"
 
+#include "ns3/abort.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"

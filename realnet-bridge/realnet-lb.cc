@@ -1,0 +1,339 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+
+/**
+ * \file
+ * \ingroup marl-lb
+ * The simulation's load-balancer node on a real interface, in real time.
+ *
+ * \verbatim
+ *   real clients --> [tap or NIC] --> ns-3 node: LoadBalancer (LbDataPlane, any policy)
+ *                                        |
+ *                                        +--> GRE (IP proto 47) --> real servers (DIP)
+ *   real servers --> clients directly (direct server return; the node never sees replies)
+ * \endverbatim
+ *
+ * One ns-3 node with one CheckedFdNetDevice, an IPv4 address on the real segment, and the
+ * same LoadBalancer application as in the simulated testbed. Clients route the VIP to the
+ * node's address; the node tunnels each flow to a server's own address. The program runs
+ * under the real-time scheduler until --duration seconds have passed (or SIGINT/SIGTERM),
+ * then prints its counters, one "realnet-lb NAME VALUE" line each, and writes the flow log
+ * (each flow's server, start and end) for the result database.
+ *
+ * Example, inside the load balancer's network namespace of realnet-bridge/run-testbed.sh:
+ *   marl-lb-realnet-lb --interface=mlbtap0 --address=10.200.0.2/24 --vip=10.200.1.1 \
+ *       --servers=10.200.0.101,10.200.0.102 --weights=1,1 --method=sed --duration=30 \
+ *       --flow-log=flows.csv
+ */
+
+#include "emulation-helper.h"
+#include "experiment.h"
+#include "lb-data-plane.h"
+#include "load-balancer.h"
+#include "realnet-records.h"
+
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("RealnetLb");
+
+namespace
+{
+
+/**
+ * Splits a comma-separated list.
+ * \param list the list
+ * \return its items
+ */
+std::vector<std::string>
+SplitList(const std::string& list)
+{
+    std::vector<std::string> items;
+    std::stringstream stream(list);
+    std::string item;
+    while (std::getline(stream, item, ','))
+    {
+        if (!item.empty())
+        {
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+/// Collects the flow log from the data plane's traces.
+class FlowLogger
+{
+  public:
+    /**
+     * Records a server choice.
+     * \param key the flow
+     * \param server the server
+     * \param bySyn whether the policy chose
+     */
+    void Selected(const FlowKey& key, uint32_t server, bool bySyn)
+    {
+        FlowLogEntry flow;
+        flow.clientAddress = Ipv4Address(key.sourceAddress);
+        flow.clientPort = key.sourcePort;
+        flow.server = server;
+        flow.bySyn = bySyn;
+        flow.selected = Simulator::Now();
+        m_open[{key.sourceAddress, key.sourcePort}] = flow;
+        m_selected++;
+    }
+
+    /**
+     * Records the end of a flow's entry.
+     * \param key the flow
+     * \param server unused
+     * \param duration unused
+     * \param cause LbDataPlane::FlowEndCause
+     */
+    void Ended(const FlowKey& key, uint32_t, Time, int cause)
+    {
+        auto it = m_open.find({key.sourceAddress, key.sourcePort});
+        if (it == m_open.end())
+        {
+            return;
+        }
+        it->second.ended = Simulator::Now();
+        it->second.endCause = cause;
+        m_done.push_back(it->second);
+        m_open.erase(it);
+        m_ended[cause]++;
+    }
+
+    /// \return every flow, ended ones first, then those still open
+    std::vector<FlowLogEntry> GetFlows() const
+    {
+        std::vector<FlowLogEntry> flows = m_done;
+        for (const auto& entry : m_open)
+        {
+            flows.push_back(entry.second);
+        }
+        return flows;
+    }
+
+    uint64_t m_selected{0};                 //!< flows that got a server
+    std::map<int, uint64_t> m_ended;        //!< flows ended, by cause
+    std::map<std::pair<uint32_t, uint16_t>, FlowLogEntry> m_open; //!< flows in the table
+    std::vector<FlowLogEntry> m_done;       //!< flows that ended
+};
+
+/// Announces on stdout that the node is running, for scripts that wait for it.
+void
+AnnounceReady()
+{
+    std::cout << "realnet-lb ready" << std::endl;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string mode = "tap";
+    std::string interface = "mlbtap0";
+    std::string address = "10.200.0.2/24";
+    std::string gateway;
+    std::string vip = "10.200.1.1";
+    std::string servers;
+    std::string weights;
+    std::string method = "sed";
+    std::string mac;
+    std::string flowLogPath;
+    double duration = 0;
+    uint32_t mtu = 1500;
+
+    CommandLine cmd(__FILE__);
+    cmd.AddValue("mode", "tap (a tap device) or packet (AF_PACKET socket on an interface)", mode);
+    cmd.AddValue("interface", "tap device or interface name", interface);
+    cmd.AddValue("address", "the node's IPv4 address and prefix length on the segment", address);
+    cmd.AddValue("gateway", "next hop for addresses off the segment (none by default)", gateway);
+    cmd.AddValue("vip", "the service's virtual IP", vip);
+    cmd.AddValue("servers", "comma-separated server addresses (DIP), the GRE far ends", servers);
+    cmd.AddValue("weights", "comma-separated static weights, one per server (1 by default)", weights);
+    cmd.AddValue("method", "load-balancing method, as marl-lb-testbed names them", method);
+    cmd.AddValue("mac", "the node's MAC address (tap: allocated; packet: the interface's)", mac);
+    cmd.AddValue("mtu", "MTU of the node's device in bytes", mtu);
+    cmd.AddValue("duration", "seconds to run; required", duration);
+    cmd.AddValue("flow-log", "CSV file for the flow log (none by default)", flowLogPath);
+    cmd.Parse(argc, argv);
+
+    // Configuration, checked once.
+    if (!(duration > 0))
+    {
+        NS_FATAL_ERROR("--duration=" << duration << " must be a positive number of seconds: a "
+                                     << "real-time run needs a stop time");
+    }
+    if (mode != "tap" && mode != "packet")
+    {
+        NS_FATAL_ERROR("--mode=" << mode << " is unknown; use tap or packet");
+    }
+    std::vector<std::string> serverList = SplitList(servers);
+    if (serverList.empty())
+    {
+        NS_FATAL_ERROR("--servers is empty; give the servers' addresses, such as "
+                       "--servers=10.200.0.101,10.200.0.102");
+    }
+    std::vector<std::string> weightList = SplitList(weights);
+    if (!weightList.empty() && weightList.size() != serverList.size())
+    {
+        NS_FATAL_ERROR("--weights has " << weightList.size() << " entries for "
+                                        << serverList.size() << " servers; give one per server");
+    }
+    std::size_t slash = address.find('/');
+    if (slash == std::string::npos)
+    {
+        NS_FATAL_ERROR("--address=" << address << " needs a prefix length, such as 10.200.0.2/24");
+    }
+    if (mtu < 576 || mtu > 9000)
+    {
+        NS_FATAL_ERROR("--mtu=" << mtu << " must lie between 576 and 9000 bytes");
+    }
+    std::vector<MethodSpec> methods = ParseMethodList(method, "--method");
+    if (methods.size() != 1)
+    {
+        NS_FATAL_ERROR("--method=" << method << " names " << methods.size()
+                                   << " methods; the emulated node runs exactly one");
+    }
+    if (methods[0].busyWorkerProbe)
+    {
+        NS_FATAL_ERROR("--method=" << method << " probes the simulated servers' status port, "
+                                   << "which real Apache servers do not have; pick another "
+                                   << "method");
+    }
+
+    // The node: real-time scheduler, checksums, a checked device on the real interface.
+    EmulationHelper emulation;
+    EmulationHelper::EnableRealtime();
+    emulation.SetMtu(static_cast<uint16_t>(mtu));
+    Ptr<Node> node = CreateObject<Node>();
+    InternetStackHelper stack;
+    Ipv4ListRoutingHelper list;
+    Ipv4StaticRoutingHelper staticRouting;
+    list.Add(staticRouting, 0);
+    stack.SetRoutingHelper(list);
+    stack.SetIpv6StackInstall(false);
+    stack.Install(node);
+
+    EmulationHelper::Mode deviceMode =
+        mode == "tap" ? EmulationHelper::TAP : EmulationHelper::PACKET_SOCKET;
+    Mac48Address macAddress;
+    if (!mac.empty())
+    {
+        macAddress = Mac48Address(mac.c_str());
+    }
+    else if (deviceMode == EmulationHelper::PACKET_SOCKET)
+    {
+        macAddress = EmulationHelper::GetInterfaceAddress(interface);
+    }
+    else
+    {
+        macAddress = Mac48Address::Allocate();
+    }
+    Ptr<CheckedFdNetDevice> device = emulation.Install(node, deviceMode, interface, macAddress);
+
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    int32_t index = ipv4->AddInterface(device);
+    Ipv4Address local(address.substr(0, slash).c_str());
+    Ipv4Mask mask(("/" + address.substr(slash + 1)).c_str());
+    ipv4->AddAddress(index, Ipv4InterfaceAddress(local, mask));
+    ipv4->SetMetric(index, 1);
+    ipv4->SetUp(index);
+    if (!gateway.empty())
+    {
+        staticRouting.GetStaticRouting(ipv4)->SetDefaultRoute(Ipv4Address(gateway.c_str()), index);
+    }
+
+    // The same load balancer as in the simulated testbed.
+    ObjectFactory dataPlaneFactory("ns3::LbDataPlane");
+    dataPlaneFactory.Set("Policy", TypeIdValue(TypeId::LookupByName(methods[0].policy)));
+    Ptr<LbDataPlane> dataPlane = dataPlaneFactory.Create<LbDataPlane>();
+    Ptr<LoadBalancer> loadBalancer = CreateObject<LoadBalancer>();
+    loadBalancer->SetAttribute("Vip", Ipv4AddressValue(Ipv4Address(vip.c_str())));
+    loadBalancer->SetAttribute("TunnelSource", Ipv4AddressValue(local));
+    loadBalancer->SetAttribute("DataPlane", PointerValue(dataPlane));
+    for (std::size_t i = 0; i < serverList.size(); ++i)
+    {
+        double weight = weightList.empty() ? 1.0 : std::stod(weightList[i]);
+        if (!(weight > 0))
+        {
+            NS_FATAL_ERROR("--weights entry " << i + 1 << " (" << weightList[i]
+                                              << ") must be positive");
+        }
+        loadBalancer->AddServer(Ipv4Address(serverList[i].c_str()), weight);
+    }
+    node->AddApplication(loadBalancer);
+    loadBalancer->SetStartTime(Seconds(0));
+    loadBalancer->SetStopTime(Seconds(duration));
+
+    FlowLogger logger;
+    dataPlane->TraceConnectWithoutContext("ServerSelected",
+                                          MakeCallback(&FlowLogger::Selected, &logger));
+    dataPlane->TraceConnectWithoutContext("FlowEnded", MakeCallback(&FlowLogger::Ended, &logger));
+    Simulator::Schedule(MilliSeconds(1), &AnnounceReady);
+
+    NS_LOG_INFO("load balancer " << local << " on " << interface << " (" << mode << ", MAC "
+                                 << macAddress << ") serves " << vip << " with "
+                                 << serverList.size() << " servers, method " << methods[0].label);
+    RealtimeLag lag = emulation.Run(Seconds(duration));
+
+    // Counters, one per line.
+    auto print = [](const std::string& name, auto value) {
+        std::cout << "realnet-lb " << name << " " << value << "\n";
+    };
+    print("interrupted", emulation.WasInterrupted() ? 1 : 0);
+    print("simulated-seconds", Simulator::Now().GetSeconds());
+    print("lag-max-ms", lag.maximum.GetSeconds() * 1000);
+    print("lag-mean-ms", lag.mean.GetSeconds() * 1000);
+    print("lag-samples", lag.samples);
+    print("frames-accepted", device->GetAcceptedFrames());
+    for (int v = FRAME_OK + 1; v < FRAME_VERDICT_COUNT; ++v)
+    {
+        print(std::string("frames-dropped-") + FrameVerdictName(static_cast<FrameVerdict>(v)),
+              device->GetDroppedFrames(static_cast<FrameVerdict>(v)));
+    }
+    print("checksums-completed", device->GetCompletedChecksums());
+    print("read-errors", device->GetReadErrors());
+    print("packets-forwarded", loadBalancer->GetForwardedPackets());
+    print("packets-dropped-not-tcp", loadBalancer->GetDroppedPackets(LoadBalancer::DROP_NOT_TCP));
+    print("packets-dropped-wrong-port",
+          loadBalancer->GetDroppedPackets(LoadBalancer::DROP_WRONG_PORT));
+    print("flows-selected", logger.m_selected);
+    print("flows-ended-rst", logger.m_ended[LbDataPlane::FLOW_END_RST]);
+    print("flows-ended-fin", logger.m_ended[LbDataPlane::FLOW_END_FIN]);
+    print("flows-ended-timeout", logger.m_ended[LbDataPlane::FLOW_END_TIMEOUT]);
+    print("flows-open", logger.m_open.size());
+    std::vector<uint64_t> perServer(serverList.size(), 0);
+    for (const FlowLogEntry& flow : logger.GetFlows())
+    {
+        perServer[flow.server]++;
+    }
+    for (std::size_t i = 0; i < perServer.size(); ++i)
+    {
+        print("flows-server-" + std::to_string(i), perServer[i]);
+    }
+    std::cout << std::flush;
+
+    if (!flowLogPath.empty())
+    {
+        std::ofstream output(flowLogPath);
+        if (!output)
+        {
+            NS_FATAL_ERROR("cannot write the flow log to " << flowLogPath << "; check the folder");
+        }
+        WriteFlowLog(output, logger.GetFlows());
+    }
+    Simulator::Destroy();
+    return 0;
+}
