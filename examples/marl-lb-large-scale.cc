@@ -83,7 +83,8 @@ main(int argc, char* argv[])
                                                            meanWork,
                                                            iterationCost,
                                                            100 + 2 * i);
-        std::cout << "study rate " << studyRates[i] << " requests/s, here " << std::fixed
+        std::cout << std::fixed << std::setprecision(1) << "study rate " << studyRates[i]
+                  << " requests/s, here "
                   << std::setprecision(1) << rate << " requests/s (" << trace.GetSize()
                   << " requests), offered load " << std::setprecision(3)
                   << rate * meanWork.GetSeconds() / helper.GetTotalCpus() << " of "

@@ -96,6 +96,7 @@ Testbed::DoDispose()
     loadBalancerApps.clear();
     serverApps.clear();
     probeApps.clear();
+    agentApps.clear();
     greEndpoints.clear();
     edgeRouting = nullptr;
     Object::DoDispose();
@@ -335,6 +336,33 @@ TestbedHelper::SetBusyWorkerProbeAttribute(const std::string& name, const Attrib
     m_busyWorkerProbe.Set(name, value);
 }
 
+void
+TestbedHelper::SetAgent(TypeId agent)
+{
+    m_enableAgent = agent != TypeId();
+    if (m_enableAgent)
+    {
+        if (!agent.IsChildOf(LbAgent::GetTypeId()))
+        {
+            NS_FATAL_ERROR(agent.GetName() << " is not a learning agent; give a subclass of "
+                                              "ns3::LbAgent");
+        }
+        m_agent.SetTypeId(agent);
+    }
+}
+
+void
+TestbedHelper::SetAgentAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_agent.Set(name, value);
+}
+
+uint32_t
+TestbedHelper::GetLoadBalancerCount() const
+{
+    return m_loadBalancers;
+}
+
 uint32_t
 TestbedHelper::GetTotalCpus() const
 {
@@ -475,6 +503,27 @@ TestbedHelper::Build() const
             testbed->loadBalancers.Get(l)->AddApplication(probe);
             probe->SetStartTime(Seconds(0));
             testbed->probeApps.push_back(probe);
+        }
+    }
+
+    // One agent per load balancer, in one team whose master is the agent of load balancer 0,
+    // reachable at that node's link address.
+    if (m_enableAgent)
+    {
+        for (uint32_t l = 0; l < m_loadBalancers; ++l)
+        {
+            auto agent = m_agent.Create<LbAgent>();
+            agent->SetAttribute("LoadBalancer", PointerValue(testbed->loadBalancerApps[l]));
+            testbed->loadBalancers.Get(l)->AddApplication(agent);
+            agent->SetStartTime(Seconds(0));
+            testbed->agentApps.push_back(agent);
+        }
+        for (uint32_t l = 0; l < m_loadBalancers; ++l)
+        {
+            testbed->agentApps[l]->SetTeam(l,
+                                           m_loadBalancers,
+                                           testbed->agentApps[0],
+                                           loadBalancerLinks[0].GetAddress(0));
         }
     }
 

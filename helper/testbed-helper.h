@@ -8,6 +8,7 @@
 #include "apache-server.h"
 #include "busy-worker-probe.h"
 #include "http-trace-client.h"
+#include "lb-agent.h"
 #include "load-balancer.h"
 #include "request-record.h"
 #include "request-trace.h"
@@ -119,6 +120,7 @@ class Testbed : public Object
     std::vector<Ptr<LoadBalancer>> loadBalancerApps; //!< one per load balancer node
     std::vector<Ptr<ApacheServer>> serverApps;       //!< one per server node
     std::vector<Ptr<BusyWorkerProbe>> probeApps;     //!< one per load balancer node, if enabled
+    std::vector<Ptr<LbAgent>> agentApps;             //!< one per load balancer, if an agent is set
     std::vector<Ipv4Address> serverAddresses;        //!< each server's own address (DIP)
     Ptr<FlowEcmpRouting> edgeRouting;                //!< the router's per-flow ECMP
     std::vector<Ptr<GreL4Protocol>> greEndpoints;    //!< each server's GRE endpoint
@@ -270,6 +272,26 @@ class TestbedHelper
      */
     void SetBusyWorkerProbeAttribute(const std::string& name, const AttributeValue& value);
 
+    /**
+     * \brief Installs a learning agent of a type next to every load balancer.
+     *
+     * Build() sets each agent's LoadBalancer and places the agents in one team whose master
+     * is the agent of load balancer 0 (LbAgent::SetTeam()). The agent types are in the
+     * ns3-marl-lb-agents library, which the program must link: ns3::QmixAgent,
+     * ns3::IndependentSacAgent and ns3::SingleSacAgent.
+     * \param agent a subclass of ns3::LbAgent, or TypeId() for no agent (the default)
+     */
+    void SetAgent(TypeId agent);
+    /**
+     * \brief Sets an attribute of every agent; LoadBalancer is set by Build().
+     * \param name the attribute's name
+     * \param value its value
+     */
+    void SetAgentAttribute(const std::string& name, const AttributeValue& value);
+
+    /// \return the number of load balancers
+    uint32_t GetLoadBalancerCount() const;
+
     /// \return the total CPU count of the servers
     uint32_t GetTotalCpus() const;
 
@@ -309,6 +331,8 @@ class TestbedHelper
     ObjectFactory m_client;             //!< creates the clients
     ObjectFactory m_edgeRouting;        //!< creates the router's per-flow ECMP
     ObjectFactory m_busyWorkerProbe;    //!< creates the busy-worker probes
+    bool m_enableAgent{false};          //!< install an agent per load balancer
+    ObjectFactory m_agent;              //!< creates the agents
 };
 
 } // namespace ns3

@@ -677,12 +677,12 @@ class SedChoiceTestCase : public TestCase
             {"weights decide the other way", {1, 3}, {1, 1.5}, 1, "First", 0}, // 2 against 2.67
             {"all idle, proposed 2", {0, 0, 0}, {1, 1, 1}, 2, "HashProposed", 2},
             {"all idle, First", {0, 0, 0}, {1, 1, 1}, 2, "First", 0},
-            {"cyclic scan from 3 wraps to 1", {3, 1, 1, 5}, {1, 1, 1, 1}, 3, "HashProposed", 1},
-            {"cyclic scan from 2 finds 2", {3, 1, 1, 5}, {1, 1, 1, 1}, 2, "HashProposed", 2},
+            {"proposed 3 not a minimum: first minimum", {3, 1, 1, 5}, {1, 1, 1, 1}, 3, "HashProposed", 1},
+            {"proposed 2 is a minimum: kept", {3, 1, 1, 5}, {1, 1, 1, 1}, 2, "HashProposed", 2},
             {"tie across weights, proposed 1", {0, 1}, {1, 2}, 1, "HashProposed", 1},
             {"tie across weights, First", {0, 1}, {1, 2}, 1, "First", 0},
-            {"proposed server not a minimum", {0, 4, 0}, {1, 1, 1}, 1, "HashProposed", 2},
-            {"proposal out of range scans from 0", {2, 0, 0}, {1, 1, 1}, none, "HashProposed", 1},
+            {"proposed server not a minimum", {0, 4, 0}, {1, 1, 1}, 1, "HashProposed", 0},
+            {"proposal out of range: first minimum", {2, 0, 0}, {1, 1, 1}, none, "HashProposed", 1},
             {"weight 0 is skipped", {0, 5}, {0, 1}, 0, "First", 1},
             {"every weight 0 returns the proposal", {0, 0, 0}, {0, 0, 0}, 2, "First", 2},
         };

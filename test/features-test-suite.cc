@@ -214,7 +214,7 @@ class RewardSmoothingTestCase : public TestCase
 {
   public:
     RewardSmoothingTestCase()
-        : TestCase("Reward smooths loads with gamma before scoring")
+        : TestCase("Reward blends two steps' loads with gamma before scoring")
     {
     }
 
@@ -231,6 +231,10 @@ class RewardSmoothingTestCase : public TestCase
         double second = reward->Step({2, 2});
         NS_TEST_ASSERT_MSG_EQ_TOL(second, 0.95, 1e-12, "second step");
         NS_TEST_ASSERT_MSG_EQ_TOL(reward->GetSmoothedLoads()[0], 1.9, 1e-12, "smoothed load");
+        // Third: the blend uses the previous raw loads (2, 2), not the blended ones:
+        // s = 0.1 * (2, 2) + 0.9 * (4, 2) = (3.8, 2); F = 2 / 3.8.
+        double third = reward->Step({4, 2});
+        NS_TEST_ASSERT_MSG_EQ_TOL(third, 2.0 / 3.8, 1e-12, "third step blends raw loads");
         reward->Reset();
         double afterReset = reward->Step({2, 4});
         NS_TEST_ASSERT_MSG_EQ_TOL(afterReset, 0.5, 1e-12, "after reset");

@@ -210,13 +210,26 @@ class NextHopDownTestCase : public TestCase
     void DoRun() override
     {
         EcmpFixture fixture(7, HASH_FIVE_TUPLE);
-        fixture.nodes.Get(0)->GetObject<Ipv4>()->SetDown(fixture.interfaces[2]);
-        std::vector<uint32_t> perHop(4, 0);
+        std::vector<int> before;
         for (uint16_t port = 10000; port < 13000; ++port)
         {
-            perHop[fixture.Route(0x0a010001, port)]++;
+            before.push_back(fixture.Route(0x0a010001, port));
+        }
+        fixture.nodes.Get(0)->GetObject<Ipv4>()->SetDown(fixture.interfaces[2]);
+        std::vector<uint32_t> perHop(4, 0);
+        uint32_t moved = 0;
+        uint32_t onDownHop = 0;
+        for (uint16_t port = 10000; port < 13000; ++port)
+        {
+            int after = fixture.Route(0x0a010001, port);
+            perHop[after]++;
+            int previous = before[port - 10000];
+            onDownHop += previous == 2;
+            moved += previous != 2 && after != previous;
         }
         NS_TEST_ASSERT_MSG_EQ(perHop[2], 0, "the down next hop takes nothing");
+        NS_TEST_ASSERT_MSG_EQ(moved, 0, "flows of the other next hops keep their next hop");
+        NS_TEST_ASSERT_MSG_EQ_TOL(onDownHop, 750, 100, "the down hop had its quarter of flows");
         for (uint32_t hop : {0, 1, 3})
         {
             NS_TEST_ASSERT_MSG_EQ_TOL(perHop[hop], 1000, 100, "next hop " << hop << " share");

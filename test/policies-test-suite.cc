@@ -145,8 +145,8 @@ class LsqChoicesTestCase : public TestCase
             {SedPolicy::TIE_BREAK_FIRST, {3, 1, 2}, {1, 8, 8}, 0, 1, "weights are ignored"},
             {SedPolicy::TIE_BREAK_FIRST, {2, 1, 1, 1}, {1, 1, 1, 1}, 2, 1, "first in list order"},
             {SedPolicy::TIE_BREAK_HASH_PROPOSED, {2, 1, 1, 1}, {1, 1, 1, 1}, 2, 2, "the proposed"},
-            {SedPolicy::TIE_BREAK_HASH_PROPOSED, {2, 1, 3, 1}, {1, 1, 1, 1}, 2, 3, "next after it"},
-            {SedPolicy::TIE_BREAK_HASH_PROPOSED, {1, 2, 3, 2}, {1, 1, 1, 1}, 3, 0, "wraps around"},
+            {SedPolicy::TIE_BREAK_HASH_PROPOSED, {2, 1, 3, 1}, {1, 1, 1, 1}, 2, 1, "first minimum"},
+            {SedPolicy::TIE_BREAK_HASH_PROPOSED, {2, 1, 3, 1}, {1, 1, 1, 1}, 3, 3, "proposed kept"},
         };
         for (const auto& c : cases)
         {

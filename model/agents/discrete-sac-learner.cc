@@ -62,7 +62,7 @@ struct DiscreteSacLearner::Impl
     }
 
     /// \return each module saved in a checkpoint, with its name
-    std::vector<std::pair<std::string, torch::nn::Module*>> Modules() const
+    std::vector<std::pair<std::string, torch::nn::Module*>> Modules()
     {
         return {{"actor", actor.get()},
                 {"critic1", critic1.get()},
@@ -72,7 +72,7 @@ struct DiscreteSacLearner::Impl
     }
 
     /// \return each optimiser saved in a checkpoint, with its name
-    std::vector<std::pair<std::string, torch::optim::Optimizer*>> Optimizers() const
+    std::vector<std::pair<std::string, torch::optim::Optimizer*>> Optimizers()
     {
         return {{"actorOptimizer", actorOptimizer.get()},
                 {"criticOptimizer", criticOptimizer.get()},

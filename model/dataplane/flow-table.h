@@ -59,7 +59,8 @@ class FlowTable
     /**
      * \brief Looks up a flow.
      * \param key the flow
-     * \param hash HashFlowKey(key, 0), computed once by the caller
+     * \param hash a hash of the key, computed once by the caller (the data plane uses
+     *        HashFlowKey with its HashSeed); every call for a key must pass the same hash
      * \return the entry, or nullptr if the flow is not in the table
      */
     FlowEntry* Find(const FlowKey& key, uint64_t hash);
@@ -67,7 +68,7 @@ class FlowTable
     /**
      * \brief Adds a flow that is not in the table.
      * \param key the flow
-     * \param hash HashFlowKey(key, 0)
+     * \param hash the key's hash, as for Find()
      * \param entry its entry
      * \return the stored entry
      */
@@ -76,7 +77,7 @@ class FlowTable
     /**
      * \brief Removes a flow.
      * \param key the flow
-     * \param hash HashFlowKey(key, 0)
+     * \param hash the key's hash, as for Find()
      * \return true if the flow was in the table
      */
     bool Erase(const FlowKey& key, uint64_t hash);

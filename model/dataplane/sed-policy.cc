@@ -23,9 +23,10 @@ SedPolicy::GetTypeId()
             .SetGroupName("MarlLb")
             .AddConstructor<SedPolicy>()
             .AddAttribute("TieBreak",
-                          "How to choose among servers with equal (q + 1) / w: the server the "
-                          "consistent-hash table proposed (VPP), the first in list order "
-                          "(IPVS), or a uniform random choice.",
+                          "How to choose among servers with equal (q + 1) / w: HashProposed "
+                          "keeps the consistent-hash table's server if it is a minimum, else the "
+                          "first minimum in list order (VPP); First takes the first minimum in "
+                          "list order (IPVS); Random draws one of the minima.",
                           EnumValue(SedPolicy::TIE_BREAK_HASH_PROPOSED),
                           MakeEnumAccessor(&SedPolicy::m_tieBreak),
                           MakeEnumChecker(SedPolicy::TIE_BREAK_HASH_PROPOSED,
@@ -52,20 +53,18 @@ SedPolicy::SelectServer(const FlowKey& /* key */,
     const auto count = static_cast<uint32_t>(servers.size());
     const bool ignoreWeights = IgnoresWeights();
 
-    // Scan in cyclic order from the first candidate, so that the first strict minimum found
-    // is the tie-break winner for both deterministic rules. Scores (q + 1) / w are compared
-    // as products, without dividing.
-    uint32_t first =
-        (m_tieBreak == TIE_BREAK_HASH_PROPOSED && hashProposed < count) ? hashProposed : 0;
+    // Scan in list order; the first strict minimum is IPVS's choice. Scores (q + 1) / w are
+    // compared as products, without dividing.
     uint32_t best = count;
     double bestLoad = 0;   // q + 1 of the best server
     double bestWeight = 1; // w of the best server
     uint32_t ties = 0;
-    auto consider = [&](uint32_t candidate) {
+    for (uint32_t candidate = 0; candidate < count; ++candidate)
+    {
         double weight = ignoreWeights ? 1.0 : servers[candidate].weight;
         if (weight <= 0)
         {
-            return;
+            continue;
         }
         double load = servers[candidate].ongoingFlows + 1.0;
         double lhs = load * bestWeight;
@@ -81,21 +80,24 @@ SedPolicy::SelectServer(const FlowKey& /* key */,
         {
             ++ties;
         }
-    };
-    for (uint32_t candidate = first; candidate < count; ++candidate)
-    {
-        consider(candidate);
-    }
-    for (uint32_t candidate = 0; candidate < first; ++candidate)
-    {
-        consider(candidate);
     }
     if (best == count)
     {
         // Every weight is zero: no server can take the flow by this rule.
         return hashProposed;
     }
-    if (m_tieBreak == TIE_BREAK_RANDOM && ties > 1)
+    if (m_tieBreak == TIE_BREAK_HASH_PROPOSED && ties > 1 && hashProposed < count)
+    {
+        // VPP keeps the server that its hash table proposed when that server is among the
+        // minima, and otherwise the first minimum.
+        double weight = ignoreWeights ? 1.0 : servers[hashProposed].weight;
+        if (weight > 0
+            && (servers[hashProposed].ongoingFlows + 1.0) * bestWeight == bestLoad * weight)
+        {
+            best = hashProposed;
+        }
+    }
+    else if (m_tieBreak == TIE_BREAK_RANDOM && ties > 1)
     {
         // Draw the k-th of the tied servers, in list order.
         auto pick = m_tieRandom->GetInteger(0, ties - 1);

@@ -22,8 +22,9 @@ namespace ns3
  * run the same rule with weights written by their agents.
  *
  * Real systems break ties differently, so the rule is an attribute: the server that the
- * consistent-hash table proposed (VPP's load-balancer plugin; the default), the first server in
- * list order (IPVS), or a uniform random choice (the authors' Python simulator).
+ * consistent-hash table proposed if it is among the minima, otherwise the first minimum in list
+ * order (VPP's load-balancer plugin as the authors modified it; the default), the first
+ * minimum in list order (IPVS), or a uniform random choice (the authors' Python simulator).
  */
 class SedPolicy : public LbPolicy
 {
@@ -31,7 +32,7 @@ class SedPolicy : public LbPolicy
     /// How equal scores are resolved.
     enum TieBreak
     {
-        TIE_BREAK_HASH_PROPOSED, //!< the first minimum in cyclic order from the proposed server
+        TIE_BREAK_HASH_PROPOSED, //!< the proposed server if it is a minimum, else the first
         TIE_BREAK_FIRST,         //!< the first minimum in list order
         TIE_BREAK_RANDOM,        //!< a uniform choice among the minima
     };

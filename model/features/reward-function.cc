@@ -42,8 +42,8 @@ RewardFunction::GetTypeId()
                                           RewardFunction::NEGATIVE_MAX,
                                           "NegativeMax"))
             .AddAttribute("Smoothing",
-                          "Weight gamma of the newest loads when smoothing over steps: "
-                          "s(t) = (1 - gamma) s(t-1) + gamma l(t). 1 disables smoothing.",
+                          "Weight gamma of the newest loads when blending two steps: "
+                          "s(t) = (1 - gamma) l(t-1) + gamma l(t). 1 disables the blend.",
                           DoubleValue(0.9),
                           MakeDoubleAccessor(&RewardFunction::m_gamma),
                           MakeDoubleChecker<double>(0.0, 1.0));
@@ -105,27 +105,30 @@ RewardFunction::Evaluate(Kind kind, const std::vector<double>& loads)
 double
 RewardFunction::Step(const std::vector<double>& loads)
 {
-    if (m_smoothed.empty())
+    if (m_previous.empty())
     {
         m_smoothed = loads;
     }
     else
     {
-        NS_ABORT_MSG_IF(loads.size() != m_smoothed.size(),
+        NS_ABORT_MSG_IF(loads.size() != m_previous.size(),
                         "reward step got " << loads.size() << " loads after "
-                                           << m_smoothed.size()
+                                           << m_previous.size()
                                            << "; call Reset() when the server count changes");
+        m_smoothed.resize(loads.size());
         for (std::size_t j = 0; j < loads.size(); ++j)
         {
-            m_smoothed[j] = (1.0 - m_gamma) * m_smoothed[j] + m_gamma * loads[j];
+            m_smoothed[j] = (1.0 - m_gamma) * m_previous[j] + m_gamma * loads[j];
         }
     }
+    m_previous = loads;
     return Evaluate(m_kind, m_smoothed);
 }
 
 void
 RewardFunction::Reset()
 {
+    m_previous.clear();
     m_smoothed.clear();
 }
 

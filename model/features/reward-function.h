@@ -16,9 +16,9 @@ namespace ns3
  * \ingroup marl-lb
  * \brief Fairness reward over the servers' loads, smoothed over consecutive steps.
  *
- * The loads are each server's discounted mean flow duration. Each step first smooths them,
- * s(0) = l(0) and s(t) = (1 - gamma) s(t-1) + gamma l(t) (the study's equation 18 with
- * gamma = 0.9), and then scores s with the chosen index:
+ * The loads are each server's discounted mean flow duration. Each step first blends the new
+ * loads with the previous step's, s(0) = l(0) and s(t) = (1 - gamma) l(t-1) + gamma l(t) (the
+ * study's equation 18, gamma = 0.9), and then scores s with the chosen index:
  * - ProductFairness (the study's reward): prod_j (s_j / max s);
  * - Jain: (sum s)^2 / (n sum s^2), Jain's fairness index;
  * - NegativeVariance: -var(s), the population variance;
@@ -57,22 +57,23 @@ class RewardFunction : public Object
     static double Evaluate(Kind kind, const std::vector<double>& loads);
 
     /**
-     * \brief Smooths new loads into the running state and scores the result.
+     * \brief Blends new loads with the previous step's and scores the result.
      * \param loads one load per server; the count must not change between steps
      * \return the reward of this step
      */
     double Step(const std::vector<double>& loads);
 
-    /// Forgets the smoothing state, as at the start of an episode.
+    /// Forgets the previous loads, as at the start of an episode.
     void Reset();
 
-    /// \return the smoothed loads after the last step
+    /// \return the blended loads that the last step scored
     const std::vector<double>& GetSmoothedLoads() const;
 
   private:
     Kind m_kind;                   //!< the index
-    double m_gamma;                //!< weight of the newest loads in the smoothing
-    std::vector<double> m_smoothed; //!< smoothed loads, empty before the first step
+    double m_gamma;                //!< weight of the newest loads in the blend
+    std::vector<double> m_previous; //!< the previous step's loads, empty before the first step
+    std::vector<double> m_smoothed; //!< the blended loads of the last step
 };
 
 } // namespace ns3

@@ -90,9 +90,23 @@ FlowEcmpRouting::AddNextHop(Ipv4Address network,
 }
 
 uint32_t
-FlowEcmpRouting::SelectNextHop(const FlowKey& key, uint32_t nextHops) const
+FlowEcmpRouting::SelectUpNextHop(const FlowKey& key, const std::vector<uint32_t>& up) const
 {
-    return static_cast<uint32_t>(HashFlowKey(key, m_hashSeed, m_hashFields) % nextHops);
+    // Rendezvous hashing: each next hop scores the flow, and the highest score wins. A next
+    // hop that goes down loses only its own flows; the others keep theirs.
+    uint64_t flowHash = HashFlowKey(key, m_hashSeed, m_hashFields);
+    uint32_t best = up.front();
+    uint64_t bestScore = 0;
+    for (uint32_t hop : up)
+    {
+        uint64_t score = MixHash64(flowHash ^ MixHash64(hop + 1));
+        if (hop == up.front() || score > bestScore)
+        {
+            best = hop;
+            bestScore = score;
+        }
+    }
+    return best;
 }
 
 Ptr<Ipv4Route>
@@ -119,7 +133,7 @@ FlowEcmpRouting::Lookup(const Ipv4Header& header, const FlowKey& key)
         {
             return nullptr;
         }
-        uint32_t choice = up[SelectNextHop(key, static_cast<uint32_t>(up.size()))];
+        uint32_t choice = SelectUpNextHop(key, up);
         const NextHop& hop = route.nextHops[choice];
         m_nextHopSelectedTrace(key, choice);
 

@@ -21,7 +21,8 @@ namespace ns3
  * \brief Per-flow ECMP routing for the edge router: one prefix, several next hops.
  *
  * Every load balancer announces the service's VIP; the edge router spreads flows over them by
- * a seeded hash of the 5-tuple, so all packets of one flow reach the same load balancer.
+ * a seeded hash of the 5-tuple (rendezvous hashing over the next hops that are up), so all
+ * packets of one flow reach the same load balancer.
  * ns-3's global routing only offers per-packet random ECMP, which would split a TCP
  * connection over several load balancers.
  *
@@ -56,12 +57,15 @@ class FlowEcmpRouting : public Ipv4RoutingProtocol
     void AddNextHop(Ipv4Address network, Ipv4Mask mask, Ipv4Address gateway, uint32_t interface);
 
     /**
-     * \brief Chooses a next hop for a flow, as RouteInput does.
+     * \brief Chooses a next hop for a flow among those that are up, as RouteInput does.
+     *
+     * Rendezvous (highest random weight) hashing over the next hops' positions: when a next
+     * hop goes down, only its flows move, spread over the others.
      * \param key the flow
-     * \param nextHops number of next hops
-     * \return a position below \p nextHops
+     * \param up positions of the next hops whose interface is up; must not be empty
+     * \return one of \p up
      */
-    uint32_t SelectNextHop(const FlowKey& key, uint32_t nextHops) const;
+    uint32_t SelectUpNextHop(const FlowKey& key, const std::vector<uint32_t>& up) const;
 
     Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
                                const Ipv4Header& header,

@@ -120,7 +120,7 @@ class HttpTraceClient : public Application
     uint16_t m_remotePort;        //!< the service's port
     uint32_t m_segmentSize;       //!< TCP maximum segment size
     Time m_synTimeout;            //!< first SYN retransmission timeout
-    uint32_t m_synRetries;        //!< SYN transmissions before the connect fails
+    uint32_t m_synRetries;        //!< SYN retransmissions before the connect fails
     std::vector<TraceRequest> m_requests;      //!< the trace
     std::size_t m_next{0};                     //!< next request to send
     EventId m_nextEvent;                       //!< the next request's event

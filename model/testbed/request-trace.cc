@@ -292,7 +292,7 @@ RequestTrace::TryReadFile(const std::string& path, std::string& error)
     if (!input)
     {
         error = path + ": cannot open the trace file (" + std::strerror(errno)
-                + "); check the path given to --trace";
+                + "); check the path";
         return std::nullopt;
     }
     std::string firstLine;
@@ -300,7 +300,9 @@ RequestTrace::TryReadFile(const std::string& path, std::string& error)
     StripCarriageReturn(firstLine);
     input.clear();
     input.seekg(0);
-    if (firstLine == "time\tquery" || firstLine.rfind("time", 0) == 0)
+    // A first line that starts with "time" is meant as the study's CSV header; the CSV reader
+    // then reports a malformed header instead of a confusing WikiBench error.
+    if (firstLine.rfind("time", 0) == 0)
     {
         return TryParseCsv(input, path, error);
     }

@@ -77,7 +77,8 @@ class RequestTrace
     /**
      * \brief Reads a trace file, choosing the format from its first line.
      *
-     * A first line "time<TAB>query" means the study's CSV; anything else is read as WikiBench.
+     * A first line that starts with "time" is read as the study's CSV (whose header must be
+     * "time<TAB>query"); anything else is read as WikiBench.
      * \param path the file
      * \param error [out] the reason, if reading fails
      * \return the trace, or std::nullopt
