@@ -9,9 +9,9 @@
  *
  * Moderate scale (1 client, 2 load balancers, 7 servers with 20 CPUs) replays the shipped
  * PHP for-loop traces at the chosen rates. Large scale (6 load balancers, 24 servers with
- * 144 CPUs) replays Poisson traffic with exponential work of mean 200 ms, at the given rates
- * scaled by one factor so that the highest rate fills --load of the CPUs (the study's rates
- * are 398.5 and 419.3 requests/s); see marl-lb-large-scale.
+ * 144 CPUs) replays Poisson traffic with exponential work of mean 200 ms. The given rates are
+ * scaled by one factor so that the highest rate fills --load of the CPUs. The study's rates
+ * are 398.5 and 419.3 requests/s; see marl-lb-large-scale.
  *
  * One CPU time per iteration serves every rate, calibrated so that the highest rate fills
  * --load of the CPUs: lower rates then load the testbed less, as in the study.

@@ -8,7 +8,7 @@
  * exponentially distributed with a mean of 200 ms.
  *
  * The study ran 398.5 and 419.3 requests/s on its testbed. Its servers' speed is not given,
- * so the rates are scaled to load this testbed's 144 CPUs by the same share: --load is the
+ * so the rates are scaled to load this testbed's 144 CPUs by the same share. --load is the
  * share of the CPUs that the higher rate fills (0.92 by default, inside the study's
  * 80-95 %), and the lower rate keeps its ratio to it.
  *

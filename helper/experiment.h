@@ -31,6 +31,10 @@ struct MethodSpec
     std::string label;         //!< name as the study prints it, such as "SED"
     std::string policy;        //!< TypeId name of the policy; empty if not implemented yet
     bool busyWorkerProbe{false}; //!< true if the load balancers probe the servers (AWCMP)
+    /// TypeId name of the learning agent on each load balancer; empty for none.
+    std::string agent;
+    /// Number of load balancers the method needs; 0 keeps the testbed's (RLB-S-SAC uses 1).
+    uint32_t loadBalancers{0};
 };
 
 /**
@@ -46,7 +50,8 @@ const std::vector<MethodSpec>& GetStudyMethods();
  *
  * Stops the program with a message listing the valid names if a name is unknown, and with one
  * listing the implemented methods if a known method is not implemented yet.
- * \param list such as "ecmp,sed"; "all" means every implemented method
+ * \param list such as "ecmp,sed"; "all" means every implemented method without a learning
+ *        agent (the RLB methods must be named)
  * \param option the command-line option, for messages
  * \return the methods, in the list's order
  */
@@ -167,10 +172,11 @@ void PrintSummaryHeader(std::ostream& os, bool printSpeed);
 
 /**
  * \ingroup marl-lb
- * \brief Prints the summary of one run: a line with requests, completed, failed, mean, p50,
- * p90 and p99 JCT in ms, requests per server and optionally the simulation speed; then a line
- * with, per group of servers with equal CPUs, its share of the requests and its mean busy
- * workers per server.
+ * \brief Prints the summary of one run in two lines.
+ *
+ * The first line has requests, completed, failed, mean, p50, p90 and p99 JCT in ms, requests
+ * per server and optionally the simulation speed. The second has, per group of servers with
+ * equal CPUs, its share of the requests and its mean busy workers per server.
  * \param os the stream
  * \param result the run
  * \param printSpeed true to end the first line with simulated seconds per wall second, which

@@ -8,7 +8,6 @@
 #include "apache-server.h"
 #include "busy-worker-probe.h"
 #include "http-trace-client.h"
-#include "lb-agent.h"
 #include "load-balancer.h"
 #include "request-record.h"
 #include "request-trace.h"
@@ -30,6 +29,7 @@ namespace ns3
 
 class FlowEcmpRouting;
 class GreL4Protocol;
+class LbAgent;
 
 /**
  * \ingroup marl-lb
@@ -46,7 +46,7 @@ class GreL4Protocol;
  *
  * Every node has one point-to-point link to the edge router. Client packets to the VIP reach
  * the router, which spreads flows over the load balancers by a 5-tuple hash; a load balancer
- * tunnels each flow to one server through the router; the server answers from the VIP
+ * tunnels each flow to one server through the router; the server replies from the VIP
  * through the router straight to the client.
  */
 class Testbed : public Object
@@ -57,6 +57,8 @@ class Testbed : public Object
      * \return the object TypeId
      */
     static TypeId GetTypeId();
+
+    ~Testbed() override;
 
     /**
      * \brief Gives the clients a trace to replay, spread over them request by request.
@@ -166,7 +168,7 @@ class Testbed : public Object
  * \ingroup marl-lb
  * \brief Builds the study's testbed: clients, an edge router, load balancers and servers.
  *
- * Moderate() and Large() return the study's two configurations; every count, the servers'
+ * Moderate() and Large() return the study's two configurations. Every count, the servers'
  * CPUs, the links, the VIP and the attributes of every application can be changed before
  * Build().
  */
@@ -305,7 +307,7 @@ class TestbedHelper
     Ptr<Testbed> Build() const;
 
     /**
-     * \brief Makes a node an endpoint of GRE tunnels that holds the VIP.
+     * \brief Makes a node an endpoint of GRE tunnels with the VIP as a local address.
      *
      * Adds a VirtualNetDevice with the VIP (/32) and a GreL4Protocol that feeds it; the node
      * needs an IPv4 stack.

@@ -59,8 +59,8 @@ class FlowTable
     /**
      * \brief Looks up a flow.
      * \param key the flow
-     * \param hash a hash of the key, computed once by the caller (the data plane uses
-     *        HashFlowKey with its HashSeed); every call for a key must pass the same hash
+     * \param hash a hash of the key, computed once by the caller. The data plane uses
+     *        HashFlowKey with its HashSeed. Every call for a key must pass the same hash.
      * \return the entry, or nullptr if the flow is not in the table
      */
     FlowEntry* Find(const FlowKey& key, uint64_t hash);

@@ -27,8 +27,8 @@ namespace ns3
  * \ingroup marl-lb
  * \brief Decision core of a layer-4 load balancer: flow table, policy and flow accounting.
  *
- * The core sees only the client-to-server direction, one packet at a time, as a flow key,
- * the TCP flags and the arrival time; it has no ns3::Packet in its interface, so the ns-3
+ * The core receives only the client-to-server direction, one packet at a time, as a flow key,
+ * the TCP flags and the arrival time. It has no ns3::Packet in its interface, so the ns-3
  * node, the benchmarks and the emulation bridge run the same code.
  *
  * For each packet it returns the server of the packet's flow:
@@ -64,7 +64,7 @@ class LbDataPlane : public Object
         TCP_ACK = 0x10,
     };
 
-    /// Why a flow's entry ended.
+    /// Cause of the end of a flow's entry.
     enum FlowEndCause
     {
         FLOW_END_RST,     //!< the client sent RST

@@ -21,15 +21,16 @@ namespace ns3
  * static weights proportional to CPUs this is the study's SED baseline; the learning methods
  * run the same rule with weights written by their agents.
  *
- * Real systems break ties differently, so the rule is an attribute: the server that the
- * consistent-hash table proposed if it is among the minima, otherwise the first minimum in list
- * order (VPP's load-balancer plugin as the authors modified it; the default), the first
- * minimum in list order (IPVS), or a uniform random choice (the authors' Python simulator).
+ * Real systems break ties differently, so the rule is an attribute. The default follows VPP's
+ * load-balancer plugin as the authors modified it: the server that the consistent-hash table
+ * proposed if it is among the minima, otherwise the first minimum in list order. The others
+ * are the first minimum in list order (IPVS) and a uniform random choice (the authors' Python
+ * simulator).
  */
 class SedPolicy : public LbPolicy
 {
   public:
-    /// How equal scores are resolved.
+    /// Tie-break rule for equal scores.
     enum TieBreak
     {
         TIE_BREAK_HASH_PROPOSED, //!< the proposed server if it is a minimum, else the first
