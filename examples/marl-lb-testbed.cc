@@ -15,12 +15,16 @@
  *
  * The load calibration sets the CPU time per for-loop iteration so that the trace's mean
  * work fills --load of the servers' total CPU capacity. For each method the program prints
- * one line (requests, completed, failed, mean, p50, p90 and p99 JCT in ms, requests per
- * server, simulation speed) and one line per group of servers with equal CPUs (share of the
- * requests, mean busy workers per server).
+ * two lines. The first has requests, completed, failed, mean, p50, p90 and p99 JCT in ms,
+ * requests per server and the simulation speed. The second has, per group of servers with
+ * equal CPUs, the share of the requests and the mean busy workers per server.
+ *
+ * The RLB methods evaluate their agents greedily, without learning: a checkpoint written by
+ * marl-lb-train with --agent-checkpoint, or fresh networks without it.
  *
  * Example:
  *   marl-lb-testbed --method=ecmp,sed --duration=60 --database=results.db
+ *   marl-lb-testbed --method=rlb-qmix --agent-checkpoint=qmix.pt
  */
 
 #include "ns3/core-module.h"
@@ -48,14 +52,19 @@ main(int argc, char* argv[])
     std::string plots;
     uint32_t mtu = 1500;
     double skip = 0;
+    std::string agentCheckpoint;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Replays a request trace on the study's moderate-scale testbed, once per method, "
               "and prints a JCT summary per method.");
     cmd.AddValue("method",
                  "comma-separated methods (ecmp, wcmp, awcmp, lsq, sed, rlb-qmix, rlb-i-sac, "
-                 "rlb-s-sac), or all for every implemented one",
+                 "rlb-s-sac), or all for every implemented method without a learning agent",
                  methodList);
+    cmd.AddValue("agent-checkpoint",
+                 "checkpoint file that the RLB methods' agents load (from marl-lb-train); empty "
+                 "for fresh networks",
+                 agentCheckpoint);
     cmd.AddValue("trace", "request trace file (the study's CSV or WikiBench format)", tracePath);
     cmd.AddValue("duration", "seconds of the trace to replay", duration);
     cmd.AddValue("drain",
@@ -141,6 +150,9 @@ main(int argc, char* argv[])
                                                       helper.GetTotalCpus(),
                                                       load);
     helper.SetServerAttribute("IterationCost", TimeValue(iterationCost));
+    // The RLB agents are evaluated: greedy actions, no exploration and no learning.
+    helper.SetAgentAttribute("EnableTraining", BooleanValue(false));
+    helper.SetAgentAttribute("Checkpoint", StringValue(agentCheckpoint));
     double rate = trace.GetSize() / duration;
     double offeredLoad =
         rate * trace.GetMeanIterations() * iterationCost.GetSeconds() / helper.GetTotalCpus();

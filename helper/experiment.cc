@@ -54,14 +54,15 @@ const std::vector<MethodSpec>&
 GetStudyMethods()
 {
     static const std::vector<MethodSpec> methods = {
-        {"ecmp", "ECMP", "ns3::EcmpPolicy", false},
-        {"wcmp", "WCMP", "ns3::WcmpPolicy", false},
-        {"awcmp", "AWCMP", "ns3::WcmpPolicy", true},
-        {"lsq", "LSQ", "ns3::LsqPolicy", false},
-        {"sed", "SED", "ns3::SedPolicy", false},
-        {"rlb-qmix", "RLB-QMIX", "", false},
-        {"rlb-i-sac", "RLB-I-SAC", "", false},
-        {"rlb-s-sac", "RLB-S-SAC", "", false},
+        {"ecmp", "ECMP", "ns3::EcmpPolicy", false, "", 0},
+        {"wcmp", "WCMP", "ns3::WcmpPolicy", false, "", 0},
+        {"awcmp", "AWCMP", "ns3::WcmpPolicy", true, "", 0},
+        {"lsq", "LSQ", "ns3::LsqPolicy", false, "", 0},
+        {"sed", "SED", "ns3::SedPolicy", false, "", 0},
+        // RLB methods are SED with the weights that their agents write every step.
+        {"rlb-qmix", "RLB-QMIX", "ns3::SedPolicy", false, "ns3::QmixAgent", 0},
+        {"rlb-i-sac", "RLB-I-SAC", "ns3::SedPolicy", false, "ns3::IndependentSacAgent", 0},
+        {"rlb-s-sac", "RLB-S-SAC", "ns3::SedPolicy", false, "ns3::SingleSacAgent", 1},
     };
     return methods;
 }
@@ -72,9 +73,10 @@ ParseMethodList(const std::string& list, const std::string& option)
     std::vector<MethodSpec> chosen;
     if (list == "all")
     {
+        // The learning methods need trained agents to mean anything, so "all" leaves them out.
         for (const auto& method : GetStudyMethods())
         {
-            if (!method.policy.empty())
+            if (!method.policy.empty() && method.agent.empty())
             {
                 chosen.push_back(method);
             }
@@ -105,6 +107,15 @@ ParseMethodList(const std::string& list, const std::string& option)
                                       << "' is not implemented in this version of marl-lb; "
                                          "available now: "
                                       << JoinNames(true));
+        }
+        TypeId agent;
+        if (!found->agent.empty() && !TypeId::LookupByNameFailSafe(found->agent, &agent))
+        {
+            NS_FATAL_ERROR("method '" << name << "' needs the learning agents ("
+                                      << found->agent
+                                      << "), which are in the ns3-marl-lb-agents library; "
+                                         "build with libtorch-dev installed and link the "
+                                         "program with that library");
         }
         chosen.push_back(*found);
     }
@@ -185,6 +196,12 @@ ExperimentRunner::Run(const MethodSpec& method,
     RngSeedManager::SetRun(run);
     m_testbed.SetPolicy(TypeId::LookupByName(method.policy));
     m_testbed.SetEnableBusyWorkerProbe(method.busyWorkerProbe);
+    m_testbed.SetAgent(method.agent.empty() ? TypeId() : TypeId::LookupByName(method.agent));
+    const uint32_t loadBalancers = m_testbed.GetLoadBalancerCount();
+    if (method.loadBalancers > 0)
+    {
+        m_testbed.SetLoadBalancerCount(method.loadBalancers);
+    }
 
     ExperimentResult result;
     result.method = method;
@@ -201,6 +218,7 @@ ExperimentRunner::Run(const MethodSpec& method,
     }
 
     Ptr<Testbed> testbed = m_testbed.Build();
+    m_testbed.SetLoadBalancerCount(loadBalancers);
     testbed->AssignStreams(1000);
     Time duration = trace.GetDuration();
     Time stop = duration + drain;

@@ -6,6 +6,7 @@
 
 #include "flow-ecmp-routing.h"
 #include "gre-l4-protocol.h"
+#include "lb-agent.h"
 
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -87,6 +88,8 @@ Testbed::GetServerSamples() const
 {
     return m_serverSamples;
 }
+
+Testbed::~Testbed() = default;
 
 void
 Testbed::DoDispose()
@@ -203,6 +206,9 @@ TestbedHelper::TestbedHelper()
     m_client.SetTypeId(HttpTraceClient::GetTypeId());
     m_edgeRouting.SetTypeId(FlowEcmpRouting::GetTypeId());
     m_busyWorkerProbe.SetTypeId(BusyWorkerProbe::GetTypeId());
+    // The abstract base, so that SetAgentAttribute() accepts LbAgent's attributes before
+    // SetAgent() names the concrete type.
+    m_agent.SetTypeId(LbAgent::GetTypeId());
 }
 
 TestbedHelper

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,15 +60,16 @@ class CheckedFdReader : public FdReader
     ssize_t ReadPacketSocket(uint8_t* buffer, bool& checksumNotReady);
 
     std::shared_ptr<CheckedFdNetDevice::FrameCounters> m_counters; //!< counters of the device
-    uint16_t m_mtu;                                               //!< the device's MTU
-    bool m_packetSocket;                                          //!< AF_PACKET, not a tap
+    uint16_t m_mtu;                                                //!< the device's MTU
+    bool m_packetSocket;                                           //!< AF_PACKET, not a tap
 };
 
 ssize_t
 CheckedFdReader::ReadPacketSocket(uint8_t* buffer, bool& checksumNotReady)
 {
     struct iovec vector = {buffer, READ_BUFFER};
-    union {
+    union
+    {
         struct cmsghdr header;
         char space[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
     } control;
@@ -123,8 +123,8 @@ CheckedFdReader::DoRead()
 
     // A packet socket reports the whole length of a frame larger than the buffer (MSG_TRUNC).
     std::size_t size = static_cast<std::size_t>(length);
-    FrameVerdict verdict = size > READ_BUFFER ? FRAME_OVERSIZED
-                                              : CheckEthernetFrame(buffer, size, m_mtu);
+    FrameVerdict verdict =
+        size > READ_BUFFER ? FRAME_OVERSIZED : CheckEthernetFrame(buffer, size, m_mtu);
     if (verdict != FRAME_OK)
     {
         std::free(buffer);

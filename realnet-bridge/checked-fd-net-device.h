@@ -18,7 +18,7 @@ namespace ns3
 
 /**
  * \ingroup marl-lb
- * \brief An FdNetDevice that checks every frame it reads before ns-3's stack sees it.
+ * \brief An FdNetDevice that checks every frame it reads before ns-3's stack parses it.
  *
  * The device reads a tap device or an AF_PACKET socket, like FdNetDevice, but its reader
  * thread runs CheckEthernetFrame() on each frame and drops, and counts by FrameVerdict, every
@@ -41,9 +41,9 @@ class CheckedFdNetDevice : public FdNetDevice
     /// Frame counters, written by the reader thread.
     struct FrameCounters
     {
-        std::atomic<uint64_t> accepted{0};            //!< frames handed to the stack
-        std::atomic<uint64_t> checksumsCompleted{0};  //!< offloaded checksums completed
-        std::atomic<uint64_t> readErrors{0};          //!< reads that failed
+        std::atomic<uint64_t> accepted{0};           //!< frames handed to the stack
+        std::atomic<uint64_t> checksumsCompleted{0}; //!< offloaded checksums completed
+        std::atomic<uint64_t> readErrors{0};         //!< reads that failed
         std::array<std::atomic<uint64_t>, FRAME_VERDICT_COUNT> dropped{}; //!< by verdict
     };
 
@@ -76,7 +76,7 @@ class CheckedFdNetDevice : public FdNetDevice
   private:
     Ptr<FdReader> DoCreateFdReader() override;
 
-    bool m_packetSocket{false};               //!< the descriptor is an AF_PACKET socket
+    bool m_packetSocket{false};                //!< the descriptor is an AF_PACKET socket
     std::shared_ptr<FrameCounters> m_counters; //!< shared with the reader thread
 };
 

@@ -12,11 +12,10 @@
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 
+#include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_ether.h>
@@ -139,8 +138,8 @@ EmulationHelper::OpenPacketSocket(const std::string& interface)
     int on = 1;
     if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) < 0)
     {
-        NS_LOG_WARN("PACKET_AUXDATA refused on " << interface
-                                                 << "; offloaded checksums stay incomplete");
+        NS_LOG_WARN("PACKET_AUXDATA refused on "
+                    << interface << "; offloaded checksums stay incomplete");
     }
     // The kernel would otherwise hand the socket the frames the kernel itself sends there.
     if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof(on)) < 0)

@@ -28,10 +28,10 @@ class Node;
  */
 struct RealtimeLag
 {
-    Time maximum;         //!< largest lag seen
-    Time mean;            //!< mean lag over the probes
-    uint64_t samples{0};  //!< probes executed
-    Time probeInterval;   //!< period of the probe
+    Time maximum;        //!< largest lag seen
+    Time mean;           //!< mean lag over the probes
+    uint64_t samples{0}; //!< probes executed
+    Time probeInterval;  //!< period of the probe
 };
 
 /**
@@ -83,7 +83,7 @@ class EmulationHelper
     /**
      * \brief Opens an AF_PACKET raw socket bound to an existing interface.
      *
-     * The socket receives every frame of the interface except those sent on it, and asks for
+     * The socket receives every frame of the interface except those sent on it, and requests
      * the kernel's per-frame checksum status (PACKET_AUXDATA). Stops the program with the
      * reason if the interface does not exist or the socket cannot be opened.
      * \param interface the interface name
@@ -103,7 +103,7 @@ class EmulationHelper
      * \param node the node
      * \param mode tap or packet socket
      * \param interface the tap device or the interface to bind
-     * \param address the device's MAC address; a packet socket should use the interface's
+     * \param address the device's MAC address. With a packet socket, use the interface's own.
      * \return the device, already added to the node
      */
     Ptr<CheckedFdNetDevice> Install(Ptr<Node> node,
@@ -139,13 +139,13 @@ class EmulationHelper
     /// Measures the lag once and schedules the next probe.
     void Probe();
 
-    uint16_t m_mtu{1500};        //!< MTU of the devices Install() creates
-    Time m_probeInterval;        //!< period of the lag probe
-    EventId m_probeEvent;        //!< next probe
-    int64_t m_lagSumNs{0};       //!< sum of the lags, in ns
-    Time m_lagMax;               //!< largest lag
-    uint64_t m_samples{0};       //!< probes executed
-    bool m_interrupted{false};   //!< the run ended on a signal
+    uint16_t m_mtu{1500};      //!< MTU of the devices Install() creates
+    Time m_probeInterval;      //!< period of the lag probe
+    EventId m_probeEvent;      //!< next probe
+    int64_t m_lagSumNs{0};     //!< sum of the lags, in ns
+    Time m_lagMax;             //!< largest lag
+    uint64_t m_samples{0};     //!< probes executed
+    bool m_interrupted{false}; //!< the run ended on a signal
 };
 
 } // namespace ns3

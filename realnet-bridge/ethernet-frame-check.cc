@@ -83,21 +83,22 @@ CheckTransport(uint8_t protocol, const uint8_t* payload, std::size_t length)
 {
     switch (protocol)
     {
-    case PROTOCOL_TCP: {
-        if (length < TCP_MIN_HEADER)
+        case PROTOCOL_TCP:
         {
-            return false;
+            if (length < TCP_MIN_HEADER)
+            {
+                return false;
+            }
+            std::size_t dataOffset = static_cast<std::size_t>(payload[12] >> 4) * 4;
+            return dataOffset >= TCP_MIN_HEADER && dataOffset <= length;
         }
-        std::size_t dataOffset = static_cast<std::size_t>(payload[12] >> 4) * 4;
-        return dataOffset >= TCP_MIN_HEADER && dataOffset <= length;
-    }
-    case PROTOCOL_UDP:
-        return length >= UDP_HEADER && ReadU16(payload + 4) >= UDP_HEADER &&
-               ReadU16(payload + 4) <= length;
-    case PROTOCOL_ICMP:
-        return length >= ICMP_MIN_HEADER;
-    default:
-        return true;
+        case PROTOCOL_UDP:
+            return length >= UDP_HEADER && ReadU16(payload + 4) >= UDP_HEADER
+                && ReadU16(payload + 4) <= length;
+        case PROTOCOL_ICMP:
+            return length >= ICMP_MIN_HEADER;
+        default:
+            return true;
     }
 }
 } // namespace
@@ -107,26 +108,26 @@ FrameVerdictName(FrameVerdict verdict)
 {
     switch (verdict)
     {
-    case FRAME_OK:
-        return "ok";
-    case FRAME_RUNT:
-        return "runt";
-    case FRAME_OVERSIZED:
-        return "oversized";
-    case FRAME_BAD_IPV4:
-        return "bad-ipv4";
-    case FRAME_TRUNCATED_IPV4:
-        return "truncated-ipv4";
-    case FRAME_BAD_TRANSPORT:
-        return "bad-transport";
-    case FRAME_IPV4_FRAGMENT:
-        return "ipv4-fragment";
-    case FRAME_BAD_ARP:
-        return "bad-arp";
-    case FRAME_UNSUPPORTED_TYPE:
-        return "unsupported-type";
-    case FRAME_VERDICT_COUNT:
-        break;
+        case FRAME_OK:
+            return "ok";
+        case FRAME_RUNT:
+            return "runt";
+        case FRAME_OVERSIZED:
+            return "oversized";
+        case FRAME_BAD_IPV4:
+            return "bad-ipv4";
+        case FRAME_TRUNCATED_IPV4:
+            return "truncated-ipv4";
+        case FRAME_BAD_TRANSPORT:
+            return "bad-transport";
+        case FRAME_IPV4_FRAGMENT:
+            return "ipv4-fragment";
+        case FRAME_BAD_ARP:
+            return "bad-arp";
+        case FRAME_UNSUPPORTED_TYPE:
+            return "unsupported-type";
+        case FRAME_VERDICT_COUNT:
+            break;
     }
     return "unknown";
 }
@@ -148,8 +149,8 @@ CheckEthernetFrame(const uint8_t* frame, std::size_t length, uint16_t mtu)
 
     if (etherType == ETHERTYPE_ARP)
     {
-        bool valid = bodyLength >= ARP_BODY && ReadU16(body) == 1 &&
-                     ReadU16(body + 2) == ETHERTYPE_IPV4 && body[4] == 6 && body[5] == 4;
+        bool valid = bodyLength >= ARP_BODY && ReadU16(body) == 1
+                  && ReadU16(body + 2) == ETHERTYPE_IPV4 && body[4] == 6 && body[5] == 4;
         return valid ? FRAME_OK : FRAME_BAD_ARP;
     }
     if (etherType != ETHERTYPE_IPV4)
@@ -197,8 +198,8 @@ CheckEthernetFrame(const uint8_t* frame, std::size_t length, uint16_t mtu)
 bool
 CompleteTransportChecksum(uint8_t* frame, std::size_t length)
 {
-    if (CheckEthernetFrame(frame, length, UINT16_MAX) != FRAME_OK ||
-        ReadU16(frame + 12) != ETHERTYPE_IPV4)
+    if (CheckEthernetFrame(frame, length, UINT16_MAX) != FRAME_OK
+        || ReadU16(frame + 12) != ETHERTYPE_IPV4)
     {
         return false;
     }

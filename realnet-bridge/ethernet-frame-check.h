@@ -44,9 +44,10 @@ const char* FrameVerdictName(FrameVerdict verdict);
  * \ingroup marl-lb
  * \brief Checks the framing of an Ethernet (DIX) frame read from a real interface.
  *
- * Accepts IPv4 and ARP only. For IPv4: version 4, a header of at least 20 bytes inside the
- * frame, a correct header checksum, a total length within the frame (Ethernet padding after
- * it is allowed), no fragmentation, and for TCP, UDP and ICMP a transport header that fits.
+ * Accepts IPv4 and ARP only. An IPv4 frame needs version 4, a header of at least 20 bytes
+ * inside the frame, a correct header checksum and a total length within the frame. Ethernet
+ * padding after the total length is allowed. Fragments are dropped, and TCP, UDP and ICMP
+ * need a transport header that fits.
  * For ARP: Ethernet hardware, IPv4 protocol, address lengths 6 and 4, and the whole body.
  *
  * \param frame first byte of the Ethernet header

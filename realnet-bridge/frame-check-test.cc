@@ -36,9 +36,26 @@ Ipv4Frame(uint8_t protocol,
 {
     std::vector<uint8_t> frame = {0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00};
     uint16_t length = totalLength ? totalLength : static_cast<uint16_t>(20 + payload.size());
-    std::vector<uint8_t> ip = {0x45, 0, static_cast<uint8_t>(length >> 8),
-                               static_cast<uint8_t>(length & 0xff), 0, 1, flags, 0, 64, protocol, 0,
-                               0, 10, 200, 0, 10, 10, 200, 1, 1};
+    std::vector<uint8_t> ip = {0x45,
+                               0,
+                               static_cast<uint8_t>(length >> 8),
+                               static_cast<uint8_t>(length & 0xff),
+                               0,
+                               1,
+                               flags,
+                               0,
+                               64,
+                               protocol,
+                               0,
+                               0,
+                               10,
+                               200,
+                               0,
+                               10,
+                               10,
+                               200,
+                               1,
+                               1};
     uint32_t sum = 0;
     for (int i = 0; i < 20; i += 2)
     {
@@ -56,8 +73,8 @@ Ipv4Frame(uint8_t protocol,
 }
 
 /// A 20-byte TCP SYN header from port 40000 to 80 with a zero checksum field.
-const std::vector<uint8_t> TCP_SYN = {0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0,
-                                      0x50, 0x02, 0x72, 0x10, 0, 0, 0, 0};
+const std::vector<uint8_t> TCP_SYN = {0x9c, 0x40, 0x00, 0x50, 0,    0,    0, 1, 0, 0,
+                                      0,    0,    0x50, 0x02, 0x72, 0x10, 0, 0, 0, 0};
 
 } // namespace
 
@@ -66,12 +83,12 @@ main()
 {
     struct Case
     {
-        const char* what;              //!< one sentence
-        std::vector<uint8_t> frame;    //!< the frame
-        FrameVerdict expected;         //!< its verdict
+        const char* what;           //!< one sentence
+        std::vector<uint8_t> frame; //!< the frame
+        FrameVerdict expected;      //!< its verdict
     };
-    std::vector<uint8_t> arp = {0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x06, 0, 1, 8, 0, 6, 4,
-                                0, 1};
+    std::vector<uint8_t> arp = {0, 0,    0,    0, 0, 1, 2, 0, 0, 0, 0,
+                                2, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1};
     arp.resize(14 + 28, 0);
     std::vector<uint8_t> shortArp(arp.begin(), arp.begin() + 14 + 10);
     std::vector<uint8_t> badChecksum = Ipv4Frame(6, TCP_SYN);
@@ -99,11 +116,10 @@ main()
          FRAME_OVERSIZED},
         {"an IPv4 header with a wrong checksum is bad", badChecksum, FRAME_BAD_IPV4},
         {"version 6 behind the IPv4 EtherType is bad", version6, FRAME_BAD_IPV4},
-        {"a total length beyond the frame is truncated", Ipv4Frame(6, TCP_SYN, 1400),
+        {"a total length beyond the frame is truncated",
+         Ipv4Frame(6, TCP_SYN, 1400),
          FRAME_TRUNCATED_IPV4},
-        {"an Ethernet header alone is truncated IPv4",
-         ethernetOnly,
-         FRAME_TRUNCATED_IPV4},
+        {"an Ethernet header alone is truncated IPv4", ethernetOnly, FRAME_TRUNCATED_IPV4},
         {"6 bytes of TCP header are a bad transport header",
          Ipv4Frame(6, std::vector<uint8_t>(TCP_SYN.begin(), TCP_SYN.begin() + 6)),
          FRAME_BAD_TRANSPORT},

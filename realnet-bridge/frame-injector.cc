@@ -18,18 +18,17 @@
  * raise the interface MTU first).
  */
 
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <string>
-#include <vector>
-
-#include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <string>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace
 {
@@ -42,8 +41,20 @@ namespace
 std::vector<uint8_t>
 EthernetHeader(uint16_t etherType)
 {
-    return {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x99,
-            static_cast<uint8_t>(etherType >> 8), static_cast<uint8_t>(etherType & 0xff)};
+    return {0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0xff,
+            0x02,
+            0x00,
+            0x00,
+            0x00,
+            0x00,
+            0x99,
+            static_cast<uint8_t>(etherType >> 8),
+            static_cast<uint8_t>(etherType & 0xff)};
 }
 
 /**
@@ -55,9 +66,26 @@ EthernetHeader(uint16_t etherType)
 void
 AppendIpv4Header(std::vector<uint8_t>& frame, uint16_t totalLength, uint8_t protocol)
 {
-    uint8_t header[20] = {0x45, 0, static_cast<uint8_t>(totalLength >> 8),
-                          static_cast<uint8_t>(totalLength & 0xff), 0, 1, 0x40, 0, 64, protocol,
-                          0, 0, 10, 200, 0, 250, 10, 200, 1, 1};
+    uint8_t header[20] = {0x45,
+                          0,
+                          static_cast<uint8_t>(totalLength >> 8),
+                          static_cast<uint8_t>(totalLength & 0xff),
+                          0,
+                          1,
+                          0x40,
+                          0,
+                          64,
+                          protocol,
+                          0,
+                          0,
+                          10,
+                          200,
+                          0,
+                          250,
+                          10,
+                          200,
+                          1,
+                          1};
     uint32_t sum = 0;
     for (int i = 0; i < 20; i += 2)
     {
@@ -82,7 +110,10 @@ AppendIpv4Header(std::vector<uint8_t>& frame, uint16_t totalLength, uint8_t prot
  * \return false if the kind is unknown
  */
 bool
-BuildFrame(const std::string& kind, std::size_t size, uint32_t sequence, std::vector<uint8_t>& frame)
+BuildFrame(const std::string& kind,
+           std::size_t size,
+           uint32_t sequence,
+           std::vector<uint8_t>& frame)
 {
     if (kind == "garbage")
     {
@@ -123,8 +154,14 @@ BuildFrame(const std::string& kind, std::size_t size, uint32_t sequence, std::ve
         frame = EthernetHeader(0x0800);
         AppendIpv4Header(frame, static_cast<uint16_t>(size - 14), 17);
         uint16_t udpLength = static_cast<uint16_t>(size - 34);
-        uint8_t udp[8] = {0x9c, 0x40, 0x23, 0x28, static_cast<uint8_t>(udpLength >> 8),
-                          static_cast<uint8_t>(udpLength & 0xff), 0, 0};
+        uint8_t udp[8] = {0x9c,
+                          0x40,
+                          0x23,
+                          0x28,
+                          static_cast<uint8_t>(udpLength >> 8),
+                          static_cast<uint8_t>(udpLength & 0xff),
+                          0,
+                          0};
         frame.insert(frame.end(), udp, udp + 8);
         frame.resize(size, 0x5a);
         return true;
@@ -197,8 +234,13 @@ main(int argc, char* argv[])
     for (unsigned long i = 0; i < count; ++i)
     {
         BuildFrame(kind, size, static_cast<uint32_t>(i), frame);
-        if (sendto(fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&link),
-                   sizeof(link)) != static_cast<ssize_t>(frame.size()))
+        if (sendto(fd,
+                   frame.data(),
+                   frame.size(),
+                   0,
+                   reinterpret_cast<sockaddr*>(&link),
+                   sizeof(link))
+            != static_cast<ssize_t>(frame.size()))
         {
             std::fprintf(stderr,
                          "frame-injector: sending a %s frame of %zu bytes failed (%s)\n",
@@ -210,7 +252,10 @@ main(int argc, char* argv[])
         }
         usleep(1000);
     }
-    std::printf("frame-injector sent %lu %s frames of %zu bytes\n", count, kind.c_str(), frame.size());
+    std::printf("frame-injector sent %lu %s frames of %zu bytes\n",
+                count,
+                kind.c_str(),
+                frame.size());
     close(fd);
     return 0;
 }

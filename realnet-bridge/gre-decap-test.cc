@@ -121,17 +121,14 @@ main()
     Check(Result(withChecksum) == marllb::GRE_DECAP_BAD_GRE_CHECKSUM,
           "a wrong GRE checksum is rejected");
 
-    Check(Result(Build({0x00, 0x01, 0x08, 0x00}, INNER_SYN, 0)) ==
-              marllb::GRE_DECAP_BAD_GRE_FLAGS,
+    Check(Result(Build({0x00, 0x01, 0x08, 0x00}, INNER_SYN, 0)) == marllb::GRE_DECAP_BAD_GRE_FLAGS,
           "a non-zero version is rejected");
-    Check(Result(Build({0x40, 0x00, 0x08, 0x00}, INNER_SYN, 0)) ==
-              marllb::GRE_DECAP_BAD_GRE_FLAGS,
+    Check(Result(Build({0x40, 0x00, 0x08, 0x00}, INNER_SYN, 0)) == marllb::GRE_DECAP_BAD_GRE_FLAGS,
           "a non-zero reserved bit (the routing bit of RFC 1701) is rejected");
-    Check(Result(Build({0x00, 0x08, 0x08, 0x00}, INNER_SYN, 0)) ==
-              marllb::GRE_DECAP_BAD_GRE_FLAGS,
+    Check(Result(Build({0x00, 0x08, 0x08, 0x00}, INNER_SYN, 0)) == marllb::GRE_DECAP_BAD_GRE_FLAGS,
           "the last reserved bit is checked too");
-    Check(Result(Build({0x00, 0x00, 0x86, 0xdd}, INNER_SYN, 0)) ==
-              marllb::GRE_DECAP_NOT_IPV4_PAYLOAD,
+    Check(Result(Build({0x00, 0x00, 0x86, 0xdd}, INNER_SYN, 0))
+              == marllb::GRE_DECAP_NOT_IPV4_PAYLOAD,
           "an IPv6 payload type is rejected");
     Check(Result(Build({0x00, 0x00}, {}, 0)) == marllb::GRE_DECAP_TRUNCATED_GRE,
           "a GRE header cut to 2 bytes is rejected");
@@ -148,7 +145,8 @@ main()
 
     std::vector<uint8_t> notGre = Build(plainGre, INNER_SYN, 0);
     notGre[9] = 17;
-    Check(Result(notGre) == marllb::GRE_DECAP_NOT_GRE, "a datagram of another protocol is rejected");
+    Check(Result(notGre) == marllb::GRE_DECAP_NOT_GRE,
+          "a datagram of another protocol is rejected");
     std::vector<uint8_t> fragment = Build(plainGre, INNER_SYN, 0);
     fragment[6] = 0x20;
     Check(Result(fragment) == marllb::GRE_DECAP_BAD_OUTER_IPV4, "an outer fragment is rejected");

@@ -39,7 +39,10 @@ ReadU16(const uint8_t* p)
  * \return true if the header is IPv4 and both lengths fit in the buffer
  */
 bool
-CheckIpv4(const uint8_t* p, std::size_t available, std::size_t& headerLength, std::size_t& totalLength)
+CheckIpv4(const uint8_t* p,
+          std::size_t available,
+          std::size_t& headerLength,
+          std::size_t& totalLength)
 {
     if (available < IPV4_MIN_HEADER || (p[0] >> 4) != 4)
     {
@@ -47,8 +50,8 @@ CheckIpv4(const uint8_t* p, std::size_t available, std::size_t& headerLength, st
     }
     headerLength = static_cast<std::size_t>(p[0] & 0x0f) * 4;
     totalLength = ReadU16(p + 2);
-    return headerLength >= IPV4_MIN_HEADER && totalLength >= headerLength &&
-           totalLength <= available;
+    return headerLength >= IPV4_MIN_HEADER && totalLength >= headerLength
+        && totalLength <= available;
 }
 } // namespace
 
@@ -57,24 +60,24 @@ GreDecapResultName(GreDecapResult result)
 {
     switch (result)
     {
-    case GRE_DECAP_OK:
-        return "ok";
-    case GRE_DECAP_BAD_OUTER_IPV4:
-        return "bad-outer-ipv4";
-    case GRE_DECAP_NOT_GRE:
-        return "not-gre";
-    case GRE_DECAP_TRUNCATED_GRE:
-        return "truncated-gre";
-    case GRE_DECAP_BAD_GRE_FLAGS:
-        return "bad-gre-flags";
-    case GRE_DECAP_NOT_IPV4_PAYLOAD:
-        return "not-ipv4-payload";
-    case GRE_DECAP_BAD_GRE_CHECKSUM:
-        return "bad-gre-checksum";
-    case GRE_DECAP_BAD_INNER_IPV4:
-        return "bad-inner-ipv4";
-    case GRE_DECAP_RESULT_COUNT:
-        break;
+        case GRE_DECAP_OK:
+            return "ok";
+        case GRE_DECAP_BAD_OUTER_IPV4:
+            return "bad-outer-ipv4";
+        case GRE_DECAP_NOT_GRE:
+            return "not-gre";
+        case GRE_DECAP_TRUNCATED_GRE:
+            return "truncated-gre";
+        case GRE_DECAP_BAD_GRE_FLAGS:
+            return "bad-gre-flags";
+        case GRE_DECAP_NOT_IPV4_PAYLOAD:
+            return "not-ipv4-payload";
+        case GRE_DECAP_BAD_GRE_CHECKSUM:
+            return "bad-gre-checksum";
+        case GRE_DECAP_BAD_INNER_IPV4:
+            return "bad-inner-ipv4";
+        case GRE_DECAP_RESULT_COUNT:
+            break;
     }
     return "unknown";
 }
@@ -104,8 +107,8 @@ DecapsulateGre(const uint8_t* datagram, std::size_t length, GreDecapView& view)
     // Outer IPv4 header.
     std::size_t outerHeader = 0;
     std::size_t outerTotal = 0;
-    if (!CheckIpv4(datagram, length, outerHeader, outerTotal) ||
-        (ReadU16(datagram + 6) & IPV4_FRAGMENT_MASK) != 0)
+    if (!CheckIpv4(datagram, length, outerHeader, outerTotal)
+        || (ReadU16(datagram + 6) & IPV4_FRAGMENT_MASK) != 0)
     {
         return GRE_DECAP_BAD_OUTER_IPV4;
     }

@@ -42,7 +42,7 @@ enum GreDecapResult
  */
 const char* GreDecapResultName(GreDecapResult result);
 
-/// Where the inner packet lies in the decapsulated datagram.
+/// Position and length of the inner packet in a decapsulated datagram.
 struct GreDecapView
 {
     const uint8_t* inner{nullptr}; //!< first byte of the inner IPv4 header
@@ -53,11 +53,14 @@ struct GreDecapView
 /**
  * \brief Validates an IPv4 datagram carrying GRE and finds its inner IPv4 packet.
  *
- * Checks, in order: the outer IPv4 header (version 4, header length of at least 20 bytes,
- * total length within the buffer, not a fragment), protocol 47, the GRE header of RFC 2784
- * (version and every reserved bit zero, the optional checksum when the C bit is set, protocol
- * type 0x0800), and the inner IPv4 header (version 4, header length and total length within
- * the payload). Bytes after the outer total length, and after the inner total length, are
+ * The checks run in this order:
+ * - the outer IPv4 header: version 4, header length of at least 20 bytes, total length within
+ *   the buffer, not a fragment;
+ * - protocol 47;
+ * - the GRE header of RFC 2784: version and every reserved bit zero, the optional checksum
+ *   when the C bit is set, protocol type 0x0800;
+ * - the inner IPv4 header: version 4, header length and total length within the payload.
+ * Bytes after the outer total length, and after the inner total length, are
  * padding and ignored.
  *
  * \param datagram the datagram, outer IPv4 header first, as a raw IPv4 socket returns it

@@ -34,13 +34,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <string>
-
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <string>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,10 +56,10 @@ volatile std::sig_atomic_t g_print = 0; //!< set by SIGUSR1
 /// Counters of the endpoint.
 struct Counters
 {
-    uint64_t received{0};                                          //!< datagrams read
-    uint64_t delivered{0};                                         //!< inner packets written
-    uint64_t writeErrors{0};                                       //!< writes to the TUN that failed
-    std::size_t largestDatagram{0};                                //!< bytes, outer header included
+    uint64_t received{0};                                         //!< datagrams read
+    uint64_t delivered{0};                                        //!< inner packets written
+    uint64_t writeErrors{0};                                      //!< writes to the TUN that failed
+    std::size_t largestDatagram{0};                               //!< bytes, outer header included
     std::array<uint64_t, marllb::GRE_DECAP_RESULT_COUNT> drops{}; //!< by cause
 };
 

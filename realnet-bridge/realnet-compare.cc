@@ -47,7 +47,10 @@ namespace
  * \param servers the number of servers
  */
 void
-PrintRow(std::ostream& os, const std::string& label, const std::vector<RequestRecord>& records, uint32_t servers)
+PrintRow(std::ostream& os,
+         const std::string& label,
+         const std::vector<RequestRecord>& records,
+         uint32_t servers)
 {
     JctSummary summary(records);
     std::vector<uint64_t> perServer(servers, 0);
@@ -74,10 +77,9 @@ PrintRow(std::ostream& os, const std::string& label, const std::vector<RequestRe
     }
     os << std::left << std::setw(10) << label << std::right << std::setw(9) << summary.GetRequests()
        << std::setw(10) << summary.GetCompleted() << std::setw(8) << summary.GetFailed()
-       << std::fixed << std::setprecision(1) << std::setw(10) << summary.GetMeanMs()
-       << std::setw(9) << summary.GetPercentileMs(50) << std::setw(9)
-       << summary.GetPercentileMs(90) << std::setw(9) << summary.GetPercentileMs(99) << "  "
-       << shares.str() << "\n";
+       << std::fixed << std::setprecision(1) << std::setw(10) << summary.GetMeanMs() << std::setw(9)
+       << summary.GetPercentileMs(50) << std::setw(9) << summary.GetPercentileMs(90) << std::setw(9)
+       << summary.GetPercentileMs(99) << "  " << shares.str() << "\n";
 }
 
 } // namespace
@@ -86,7 +88,7 @@ int
 main(int argc, char* argv[])
 {
     std::string tracePath = std::string(MARL_LB_DATA_DIR) + "/traces/poisson-for-loop-rate-400.csv";
-    double timeScale = 20;
+    double timeScale = 6;
     double workScale = 0.05;
     double duration = 20;
     std::string requestsPath;
@@ -109,7 +111,8 @@ main(int argc, char* argv[])
     cmd.AddValue("db", "SQLite result database to append both runs to", dbPath);
     cmd.AddValue("method", "the load-balancing method of both runs", method);
     cmd.AddValue("server-cpus", "comma-separated CPUs of each simulated server", serverCpus);
-    cmd.AddValue("iteration-cost", "measured CPU time of one PHP loop iteration, in ns",
+    cmd.AddValue("iteration-cost",
+                 "measured CPU time of one PHP loop iteration, in ns",
                  iterationCostNs);
     cmd.AddValue("drain", "seconds after the trace before the simulation stops", drain);
     cmd.AddValue("seed", "ns-3 random seed of the simulation", seed);
@@ -188,16 +191,16 @@ main(int argc, char* argv[])
     ExperimentResult simulated = runner.Run(methods[0], trace, Seconds(drain), seed, 1);
 
     std::cout << "realnet-compare trace " << trace.GetName() << ", " << trace.GetSize()
-              << " requests, method " << methods[0].label << ", " << cpus.size()
-              << " servers\n";
+              << " requests, method " << methods[0].label << ", " << cpus.size() << " servers\n";
     std::cout << "realnet-compare emulated requests matched to a flow " << joined << " of "
               << emulated.size() << "\n";
     std::cout << "realnet-compare database " << dbPath << " runs " << emulatedRun << " (emulated) "
               << simulated.runId << " (simulated)\n";
     std::cout << std::left << std::setw(10) << "run" << std::right << std::setw(9) << "requests"
               << std::setw(10) << "completed" << std::setw(8) << "failed" << std::setw(10)
-              << "mean_ms" << std::setw(9) << "p50_ms" << std::setw(9) << "p90_ms"
-              << std::setw(9) << "p99_ms" << "  per_server\n";
+              << "mean_ms" << std::setw(9) << "p50_ms" << std::setw(9) << "p90_ms" << std::setw(9)
+              << "p99_ms"
+              << "  per_server\n";
     PrintRow(std::cout, "emulated", emulated, static_cast<uint32_t>(cpus.size()));
     PrintRow(std::cout, "simulated", simulated.records, static_cast<uint32_t>(cpus.size()));
     return 0;

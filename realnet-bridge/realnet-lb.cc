@@ -11,7 +11,7 @@
  *   real clients --> [tap or NIC] --> ns-3 node: LoadBalancer (LbDataPlane, any policy)
  *                                        |
  *                                        +--> GRE (IP proto 47) --> real servers (DIP)
- *   real servers --> clients directly (direct server return; the node never sees replies)
+ *   real servers --> clients directly (direct server return: replies bypass the node)
  * \endverbatim
  *
  * One ns-3 node with one CheckedFdNetDevice, an IPv4 address on the real segment, and the
@@ -88,7 +88,7 @@ class FlowLogger
         flow.bySyn = bySyn;
         flow.selected = Simulator::Now();
         m_open[{key.sourceAddress, key.sourcePort}] = flow;
-        m_selected++;
+        (bySyn ? m_selectedBySyn : m_selectedFallback)++;
     }
 
     /**
@@ -112,7 +112,10 @@ class FlowLogger
         m_ended[cause]++;
     }
 
-    /// \return every flow, ended ones first, then those still open
+    /**
+     * \return every flow, ended ones first, then those without an end: flows still in the
+     * table, and resets of unknown flows, which the data plane forwards without an entry
+     */
     std::vector<FlowLogEntry> GetFlows() const
     {
         std::vector<FlowLogEntry> flows = m_done;
@@ -123,10 +126,11 @@ class FlowLogger
         return flows;
     }
 
-    uint64_t m_selected{0};                 //!< flows that got a server
-    std::map<int, uint64_t> m_ended;        //!< flows ended, by cause
+    uint64_t m_selectedBySyn{0};     //!< flows whose SYN the policy dispatched
+    uint64_t m_selectedFallback{0};  //!< other packets of unknown flows (consistent hash)
+    std::map<int, uint64_t> m_ended; //!< flows ended, by cause
     std::map<std::pair<uint32_t, uint16_t>, FlowLogEntry> m_open; //!< flows in the table
-    std::vector<FlowLogEntry> m_done;       //!< flows that ended
+    std::vector<FlowLogEntry> m_done;                             //!< flows that ended
 };
 
 /// Announces on stdout that the node is running, for scripts that wait for it.
@@ -161,7 +165,9 @@ main(int argc, char* argv[])
     cmd.AddValue("gateway", "next hop for addresses off the segment (none by default)", gateway);
     cmd.AddValue("vip", "the service's virtual IP", vip);
     cmd.AddValue("servers", "comma-separated server addresses (DIP), the GRE far ends", servers);
-    cmd.AddValue("weights", "comma-separated static weights, one per server (1 by default)", weights);
+    cmd.AddValue("weights",
+                 "comma-separated static weights, one per server (1 by default)",
+                 weights);
     cmd.AddValue("method", "load-balancing method, as marl-lb-testbed names them", method);
     cmd.AddValue("mac", "the node's MAC address (tap: allocated; packet: the interface's)", mac);
     cmd.AddValue("mtu", "MTU of the node's device in bytes", mtu);
@@ -188,8 +194,8 @@ main(int argc, char* argv[])
     std::vector<std::string> weightList = SplitList(weights);
     if (!weightList.empty() && weightList.size() != serverList.size())
     {
-        NS_FATAL_ERROR("--weights has " << weightList.size() << " entries for "
-                                        << serverList.size() << " servers; give one per server");
+        NS_FATAL_ERROR("--weights has " << weightList.size() << " entries for " << serverList.size()
+                                        << " servers; give one per server");
     }
     std::size_t slash = address.find('/');
     if (slash == std::string::npos)
@@ -309,15 +315,16 @@ main(int argc, char* argv[])
     print("packets-dropped-not-tcp", loadBalancer->GetDroppedPackets(LoadBalancer::DROP_NOT_TCP));
     print("packets-dropped-wrong-port",
           loadBalancer->GetDroppedPackets(LoadBalancer::DROP_WRONG_PORT));
-    print("flows-selected", logger.m_selected);
+    print("flows-selected-by-syn", logger.m_selectedBySyn);
+    print("flows-selected-fallback", logger.m_selectedFallback);
     print("flows-ended-rst", logger.m_ended[LbDataPlane::FLOW_END_RST]);
     print("flows-ended-fin", logger.m_ended[LbDataPlane::FLOW_END_FIN]);
     print("flows-ended-timeout", logger.m_ended[LbDataPlane::FLOW_END_TIMEOUT]);
-    print("flows-open", logger.m_open.size());
+    print("flows-in-table", dataPlane->GetFlowCount());
     std::vector<uint64_t> perServer(serverList.size(), 0);
     for (const FlowLogEntry& flow : logger.GetFlows())
     {
-        perServer[flow.server]++;
+        perServer[flow.server] += flow.bySyn ? 1 : 0;
     }
     for (std::size_t i = 0; i < perServer.size(); ++i)
     {

@@ -79,14 +79,14 @@ FlowEndName(int cause)
 {
     switch (cause)
     {
-    case LbDataPlane::FLOW_END_RST:
-        return "rst";
-    case LbDataPlane::FLOW_END_FIN:
-        return "fin";
-    case LbDataPlane::FLOW_END_TIMEOUT:
-        return "timeout";
-    default:
-        return "open";
+        case LbDataPlane::FLOW_END_RST:
+            return "rst";
+        case LbDataPlane::FLOW_END_FIN:
+            return "fin";
+        case LbDataPlane::FLOW_END_TIMEOUT:
+            return "timeout";
+        default:
+            return "open";
     }
 }
 
@@ -218,10 +218,18 @@ AttachFlowLog(std::vector<RequestRecord>& records,
               const std::vector<FlowLogEntry>& flows,
               uint32_t loadBalancer)
 {
+    // The policy's choice at the SYN is the decision. A consistent-hash fallback entry for a
+    // late packet of the same flow counts only when no SYN was seen.
     std::map<std::pair<uint32_t, uint16_t>, uint32_t> serverOf;
-    for (const FlowLogEntry& flow : flows)
+    for (bool bySyn : {false, true})
     {
-        serverOf[{flow.clientAddress.Get(), flow.clientPort}] = flow.server;
+        for (const FlowLogEntry& flow : flows)
+        {
+            if (flow.bySyn == bySyn)
+            {
+                serverOf[{flow.clientAddress.Get(), flow.clientPort}] = flow.server;
+            }
+        }
     }
     uint64_t found = 0;
     for (RequestRecord& record : records)

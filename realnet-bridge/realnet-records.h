@@ -26,13 +26,13 @@ struct FlowLogEntry
     /// Marks a flow still in the flow table when the load balancer stopped.
     static constexpr int STILL_OPEN = -1;
 
-    Ipv4Address clientAddress;  //!< the client's address
-    uint16_t clientPort{0};     //!< the connection's source port
-    uint32_t server{0};         //!< position of the server the flow went to
-    bool bySyn{true};           //!< the policy chose (SYN), not the consistent-hash fallback
-    Time selected;              //!< when the server was chosen, load-balancer time
-    Time ended;                 //!< when the entry ended, if it did
-    int endCause{STILL_OPEN};   //!< LbDataPlane::FlowEndCause, or STILL_OPEN
+    Ipv4Address clientAddress; //!< the client's address
+    uint16_t clientPort{0};    //!< the connection's source port
+    uint32_t server{0};        //!< position of the server the flow went to
+    bool bySyn{true};          //!< the policy chose (SYN), not the consistent-hash fallback
+    Time selected;             //!< when the server was chosen, load-balancer time
+    Time ended;                //!< when the entry ended, if it did
+    int endCause{STILL_OPEN};  //!< LbDataPlane::FlowEndCause, or STILL_OPEN
 };
 
 /**
@@ -81,8 +81,9 @@ std::vector<RequestRecord> ReadRequestRecords(const std::string& path);
  * \ingroup marl-lb
  * \brief Fills in the load balancer and server of each request from the flow log.
  *
- * A request's flow is the flow log entry with the request's client address and port; the
- * last such entry counts if the port was reused.
+ * A request's flow is the flow log entry with the request's client address and port. An
+ * entry made at a SYN wins over a consistent-hash fallback entry. If the port was reused, the
+ * last entry counts.
  * \param records the requests
  * \param flows the flow log of one load balancer
  * \param loadBalancer the load balancer's index

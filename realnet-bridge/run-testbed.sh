@@ -8,7 +8,7 @@
 #                         +-- mlbtap0 -- ns-3 LB node 10.200.0.2 (marl-lb-realnet-lb)
 #
 # Clients send to the VIP (10.200.1.1) through the ns-3 node, which tunnels each flow in GRE
-# to one server; servers answer the client directly over the bridge (direct server return).
+# to one server. Servers reply to the client directly over the bridge (direct server return).
 # The servers' GRE endpoint is the kernel's when `ip link add ... type gre` works, and the
 # user-space marl-lb-gre-endpoint otherwise. Every address lies in 10.200.0.0/16, inside the
 # namespaces made here; nothing is sent anywhere else.
@@ -18,10 +18,13 @@
 #   --method NAME      load-balancing method of the node (default: sed)
 #   --trace FILE       request trace (default: data/traces/poisson-for-loop-rate-400.csv)
 #   --duration S       seconds of the scaled trace to replay (default: 20)
-#   --time-scale F     factor on the trace's times (default: 20, so 400 requests/s become 20)
+#   --time-scale F     factor on the trace's times (default: 6: the default trace's first 3.3 s,
+#                      which ramp up to 390 requests/s, become 20 s at about 19 requests/s)
 #   --work-scale F     factor on the PHP loop counts (default: 0.05)
 #   --servers N        number of server namespaces, at least 2 (default: 2)
 #   --gre MODE         auto, kernel or user (default: auto)
+#   --lb-device KIND   tap (a tap device in the bridge) or packet (an AF_PACKET socket on a
+#                      veth in the bridge, as on a real NIC) (default: tap)
 #   --db FILE          SQLite result database to append both runs to (default: a temporary file)
 #   --keep-dir DIR     copy logs, records and the flow log there before cleaning up
 #   --check            also run the tests (full-size responses, malformed frames) and verify
@@ -35,13 +38,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 
 build_dir=$repo/build
-method=sed
+method="sed"
 trace=$repo/data/traces/poisson-for-loop-rate-400.csv
 duration=20
-time_scale=20
+time_scale=6
 work_scale=0.05
 servers=2
 gre_mode=auto
+lb_device=tap
 db=""
 keep_dir=""
 check=0
@@ -56,6 +60,7 @@ while (($# > 0)); do
     --work-scale) work_scale=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --gre) gre_mode=$2; shift 2 ;;
+    --lb-device) lb_device=$2; shift 2 ;;
     --db) db=$2; shift 2 ;;
     --keep-dir) keep_dir=$2; shift 2 ;;
     --check) check=1; shift ;;
@@ -68,6 +73,11 @@ if ! [[ $servers =~ ^[0-9]+$ ]] || ((servers < 2 || servers > 8)); then
   echo "run-testbed: --servers=$servers must be a number from 2 to 8" >&2
   exit 2
 fi
+case $lb_device in tap | packet) ;; *)
+  echo "run-testbed: --lb-device=$lb_device is unknown; use tap or packet" >&2
+  exit 2
+  ;;
+esac
 case $gre_mode in auto | kernel | user) ;; *)
   echo "run-testbed: --gre=$gre_mode is unknown; use auto, kernel or user" >&2
   exit 2
@@ -126,6 +136,8 @@ cleanup() {
   set +e
   trap - EXIT INT TERM
   local pid_file pid namespace
+
+  # Apache first (its parent's pid is in its pid file), then every program started here.
   for pid_file in "${apache_pid_files[@]}"; do
     if [[ -s $pid_file ]]; then
       pid=$(cat "$pid_file")
@@ -133,22 +145,27 @@ cleanup() {
       for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
   done
+
   for pid in "${started_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null
   done
   for pid in "${started_pids[@]}"; do
     wait "$pid" 2>/dev/null
   done
+
   # Whatever still runs inside a namespace made here was started here.
   for namespace in "${created_namespaces[@]}"; do
     for pid in $(ip netns pids "$namespace" 2>/dev/null); do
       kill -KILL "$pid" 2>/dev/null
     done
   done
+
+  # Deleting a namespace deletes its bridge, veths, tap and TUN devices.
   for namespace in "${created_namespaces[@]}"; do
     ip netns delete "$namespace" 2>/dev/null ||
       echo "run-testbed: could not delete network namespace $namespace" >&2
   done
+
   if [[ -n $keep_dir ]]; then
     mkdir -p "$keep_dir" && cp -r "$tmp"/. "$keep_dir"/ &&
       echo "run-testbed: logs and records kept in $keep_dir"
@@ -196,16 +213,39 @@ add_namespace "$ns_lb"
 add_namespace "$ns_client"
 for namespace in "${ns_servers[@]}"; do add_namespace "$namespace"; done
 
-ip -n "$ns_lb" link add br0 type bridge
+# A kernel without bridge or veth support cannot hold this testbed either.
+if ! error=$(ip -n "$ns_lb" link add br0 type bridge 2>&1); then
+  skip "cannot create a bridge in a namespace: $error"
+fi
+if ! error=$(ip -n "$ns_lb" link add probe0 type veth peer name probe1 2>&1); then
+  skip "cannot create a veth pair in a namespace: $error"
+fi
+ip -n "$ns_lb" link delete probe0
 ip -n "$ns_lb" link set br0 mtu "$mtu" up
-ip -n "$ns_lb" tuntap add dev mlbtap0 mode tap
-ip -n "$ns_lb" link set mlbtap0 mtu "$mtu" master br0 up
+if [[ $lb_device == tap ]]; then
+  # The node reads and writes the tap; test frames are sent on the tap itself.
+  ip -n "$ns_lb" tuntap add dev mlbtap0 mode tap
+  ip -n "$ns_lb" link set mlbtap0 mtu "$mtu" master br0 up
+  lb_interface=mlbtap0
+  inject_interfaces=(mlbtap0)
+else
+  # The node reads a packet socket on lbnode0, whose peer is a bridge port, like a NIC cabled
+  # to a switch. Test frames enter from the switch side.
+  ip -n "$ns_lb" link add lbport0 mtu "$mtu" type veth peer name lbnode0
+  ip -n "$ns_lb" link set lbport0 master br0 up
+  ip -n "$ns_lb" link set lbnode0 up
+  lb_interface=lbnode0
+  inject_interfaces=(lbport0 lbnode0)
+fi
 
 ip -n "$ns_lb" link add client0 mtu "$mtu" type veth peer name eth0 netns "$ns_client"
 ip -n "$ns_lb" link set client0 master br0 up
 ip -n "$ns_client" addr add "$client_address/24" dev eth0
 ip -n "$ns_client" link set eth0 up
 ip -n "$ns_client" route add "$vip/32" via "$lb_address" dev eth0
+# veth passes whole TSO bursts across namespaces, but a packet socket must read one segment
+# per frame, as on a wire. This line does what `ethtool -K eth0 tso off` would do.
+ip -n "$ns_client" link set eth0 gso_max_segs 1
 
 # ---- servers: VIP on loopback, GRE endpoint, Apache ------------------------------------------
 kernel_gre=0
@@ -235,9 +275,9 @@ for ((i = 0; i < servers; i++)); do
   # Replies leave from the VIP straight to the client, with the MSS clamp of the GRE path.
   ip -n "$namespace" route replace "$subnet" dev eth0 proto kernel scope link src "$address" \
     advmss "$advmss"
-  # The study's setting: a full accept queue answers RST. Decapsulated packets arrive on the
+  # The study's setting: a full accept queue replies with RST. Decapsulated packets arrive on the
   # GRE device with the client's source, which strict reverse-path filtering would drop; the
-  # VIP on loopback must not be answered in ARP (the usual direct-server-return settings).
+  # VIP on loopback must not be announced in ARP (the usual direct-server-return settings).
   in_ns "$namespace" sysctl -qw net.ipv4.tcp_abort_on_overflow=1 \
     net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
@@ -298,7 +338,7 @@ EOF
   weight_list+="${weight_list:+,}1"
 done
 
-# Wait for every Apache to answer on its own loopback, then measure PHP's cost per iteration.
+# Wait for every Apache to respond on its own loopback, then measure PHP's cost per iteration.
 for ((i = 0; i < servers; i++)); do
   ready=0
   for _ in $(seq 100); do
@@ -309,7 +349,7 @@ for ((i = 0; i < servers; i++)); do
     sleep 0.1
   done
   if ((!ready)); then
-    echo "run-testbed: Apache of server $i does not answer; its log:" >&2
+    echo "run-testbed: Apache of server $i does not respond on 127.0.0.1:80 after 10 s; its error log:" >&2
     cat "$tmp/apache$i/log/error.log" >&2 || true
     exit 1
   fi
@@ -327,7 +367,7 @@ echo "run-testbed: PHP for-loop cost ${iteration_cost} ns per iteration (n=$cali
 # ---- the ns-3 load balancer ------------------------------------------------------------------
 # It runs until SIGTERM below; the stop time it needs is only a bound.
 lb_bound=$(awk -v d="$duration" 'BEGIN { printf "%d", d + 300 }')
-ip netns exec "$ns_lb" "$build_dir/marl-lb-realnet-lb" --mode=tap --interface=mlbtap0 \
+ip netns exec "$ns_lb" "$build_dir/marl-lb-realnet-lb" --mode="$lb_device" --interface="$lb_interface" \
   --address="$lb_address/24" --vip="$vip" --servers="$server_list" --weights="$weight_list" \
   --method="$method" --mtu="$mtu" --duration="$lb_bound" --flow-log="$tmp/flows.csv" \
   >"$tmp/lb.log" 2>&1 &
@@ -343,12 +383,12 @@ if ! grep -q "realnet-lb ready" "$tmp/lb.log"; then
   cat "$tmp/lb.log" >&2
   exit 1
 fi
-echo "run-testbed: load balancer $lb_address up ($method, servers $server_list)"
+echo "run-testbed: load balancer $lb_address up on $lb_interface ($lb_device; $method, servers $server_list)"
 
 # ---- checks before the replay: full-size responses and uploads cross the path ----------------
 extra_requests=0
 if ((check)); then
-  full_n=4000000
+  full_n=40000000
   in_ns "$ns_client" curl -sf --max-time 20 -o "$tmp/full.body" "http://$vip/dummy.php/?n=$full_n" ||
     true
   awk -v n="$full_n" 'BEGIN { for (i = 4000; i <= n; i += 4000) printf "%d\\n", i }' >"$tmp/full.expected"
@@ -367,15 +407,16 @@ declare -A injected=([garbage]=5 [truncated-ipv4]=5 [truncated-tcp]=5 [bad-arp]=
 inject_frames() {
   sleep 5
   local kind
+  local kind interface
   for kind in garbage truncated-ipv4 truncated-tcp bad-arp; do
-    in_ns "$ns_lb" "$build_dir/marl-lb-frame-injector" --interface=mlbtap0 --kind="$kind" \
-      --count="${injected[$kind]}"
+    in_ns "$ns_lb" "$build_dir/marl-lb-frame-injector" --interface="${inject_interfaces[0]}" \
+      --kind="$kind" --count="${injected[$kind]}"
   done
-  # A frame longer than the node's MTU can only be sent with a larger MTU on the tap.
-  ip -n "$ns_lb" link set mlbtap0 mtu 9000
-  in_ns "$ns_lb" "$build_dir/marl-lb-frame-injector" --interface=mlbtap0 --kind=oversized \
-    --size=4000 --count="${injected[oversized]}"
-  ip -n "$ns_lb" link set mlbtap0 mtu "$mtu"
+  # A frame longer than the node's MTU can only be sent with a larger MTU on the way.
+  for interface in "${inject_interfaces[@]}"; do ip -n "$ns_lb" link set "$interface" mtu 9000; done
+  in_ns "$ns_lb" "$build_dir/marl-lb-frame-injector" --interface="${inject_interfaces[0]}" \
+    --kind=oversized --size=4000 --count="${injected[oversized]}"
+  for interface in "${inject_interfaces[@]}"; do ip -n "$ns_lb" link set "$interface" mtu "$mtu"; done
 }
 if ((check)); then
   inject_frames >"$tmp/injector.log" 2>&1 &
@@ -430,11 +471,14 @@ verify "every request was answered by Apache with 200 ($(replayer completed) of 
 for ((i = 0; i < servers; i++)); do
   verify "server $i took flows ($(counter "flows-server-$i"))" test "$(counter "flows-server-$i")" -gt 0
 done
-verify "the flow table saw every flow start ($(counter flows-selected) = $requests + $extra_requests)" \
-  test "$(counter flows-selected)" -eq $((requests + extra_requests))
-verify "no flow was left open in the flow table ($(counter flows-open))" test "$(counter flows-open)" -eq 0
+flows=$((requests + extra_requests))
+verify "the flow table saw every flow start ($(counter flows-selected-by-syn) SYNs = $requests + $extra_requests)" \
+  test "$(counter flows-selected-by-syn)" -eq "$flows"
+ended=$(($(counter flows-ended-rst) + $(counter flows-ended-fin)))
+verify "the flow table saw every flow end by RST or FIN ($ended = $flows)" test "$ended" -eq "$flows"
+verify "no entry was left in the flow table ($(counter flows-in-table))" test "$(counter flows-in-table)" -eq 0
 # Each request's flow, by client port, must have a server and an end (rst or fin) in the log.
-unmatched=$(awk -F, 'NR == FNR { if (FNR > 1 && ($7 == "rst" || $7 == "fin")) ended[$2] = 1; next }
+unmatched=$(awk -F, 'NR == FNR { if (FNR > 1 && $4 == 1 && ($7 == "rst" || $7 == "fin")) ended[$2] = 1; next }
   FNR > 1 && !($4 in ended) { n++ } END { print n + 0 }' "$tmp/flows.csv" "$tmp/requests.csv")
 verify "every request's flow started and ended in the flow log ($unmatched missing)" test "$unmatched" -eq 0
 emulated_run=$(awk '$2 == "database" { print $5 }' "$tmp/compare.log")
@@ -450,6 +494,8 @@ for kind in garbage truncated-ipv4 truncated-tcp bad-arp oversized; do
     test "$(counter "frames-dropped-$name")" -eq "${injected[$kind]}"
 done
 for ((i = 0; i < servers; i++)); do
+  # ReasmReqds: field 15 of the second "Ip:" line, counted in the server's own namespace.
+  # shellcheck disable=SC2016
   fragments=$(in_ns "${ns_servers[$i]}" awk '$1 == "Ip:" && ++n == 2 { print $15 }' /proc/net/snmp)
   verify "server $i reassembled no fragments (ReasmReqds $fragments)" test "$fragments" -eq 0
   if ((!kernel_gre)); then

@@ -10,7 +10,7 @@
  * Each request of the trace (scaled by ScaleTrace()) opens its own TCP connection at its
  * trace time, whatever the earlier requests are doing, sends one HTTP/1.1 GET with
  * "Connection: close", reads the response to the end, and closes with RST (SO_LINGER 0), as
- * the study's clients did, so the load balancer sees RST as the end of each flow. The job
+ * the study's clients did, so the load balancer takes RST as the end of each flow. The job
  * completion time runs from the connect call to the last byte of the response.
  *
  * Every request gets a record, whatever happened: COMPLETED (status 200 and the server closed
@@ -20,7 +20,7 @@
  *
  * Example, in the client namespace of realnet-bridge/run-testbed.sh:
  *   marl-lb-realnet-replayer --trace=data/traces/poisson-for-loop-rate-400.csv \
- *       --vip=10.200.1.1 --time-scale=20 --work-scale=0.05 --duration=20 --out=requests.csv
+ *       --vip=10.200.1.1 --time-scale=6 --work-scale=0.05 --duration=20 --out=requests.csv
  */
 
 #include "jct-summary.h"
@@ -30,17 +30,16 @@
 
 #include "ns3/core-module.h"
 
+#include <arpa/inet.h>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <thread>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace ns3;
@@ -64,8 +63,7 @@ Since(Clock::time_point origin, Clock::time_point when)
 
 /**
  * Runs one request and fills in its record.
- * \param vip the service address
- * \param port the service port
+ * \param vip the service's address and port
  * \param timeout the longest the request may take
  * \param origin time zero of the replay
  * \param record [in,out] the record, with index, URL and scheduled time set
@@ -95,8 +93,8 @@ RunRequest(const sockaddr_in& vip, Time timeout, Clock::time_point origin, Reque
         int error = errno;
         record.end = Since(origin, Clock::now());
         record.outcome = error == ECONNREFUSED || error == ECONNRESET
-                             ? RequestOutcome::RESET
-                             : RequestOutcome::CONNECT_FAILED;
+                           ? RequestOutcome::RESET
+                           : RequestOutcome::CONNECT_FAILED;
         close(fd);
         return;
     }
@@ -108,10 +106,10 @@ RunRequest(const sockaddr_in& vip, Time timeout, Clock::time_point origin, Reque
 
     char address[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &vip.sin_addr, address, sizeof(address));
-    std::string request = "GET " + record.url + " HTTP/1.1\r\nHost: " + address +
-                          "\r\nUser-Agent: marl-lb-realnet-replayer\r\nConnection: close\r\n\r\n";
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size()))
+    std::string request = "GET " + record.url + " HTTP/1.1\r\nHost: " + address
+                        + "\r\nUser-Agent: marl-lb-realnet-replayer\r\nConnection: close\r\n\r\n";
+    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL)
+        != static_cast<ssize_t>(request.size()))
     {
         record.end = Since(origin, Clock::now());
         record.outcome = RequestOutcome::RESET;
@@ -147,7 +145,8 @@ RunRequest(const sockaddr_in& vip, Time timeout, Clock::time_point origin, Reque
     if (outcome == RequestOutcome::COMPLETED)
     {
         unsigned status = 0;
-        if (head.rfind("HTTP/1.", 0) != 0 || std::sscanf(head.c_str(), "HTTP/1.%*d %u", &status) != 1)
+        if (head.rfind("HTTP/1.", 0) != 0
+            || std::sscanf(head.c_str(), "HTTP/1.%*d %u", &status) != 1)
         {
             outcome = RequestOutcome::CLOSED_EARLY;
         }
@@ -179,7 +178,8 @@ main(int argc, char* argv[])
     cmd.AddValue("trace", "request trace: the study's CSV or WikiBench format", tracePath);
     cmd.AddValue("vip", "the service's virtual IP", vipText);
     cmd.AddValue("port", "the service's TCP port", port);
-    cmd.AddValue("time-scale", "factor on the trace's request times (20: 400/s become 20/s)",
+    cmd.AddValue("time-scale",
+                 "factor on the trace's request times (6 makes 120/s about 20/s)",
                  timeScale);
     cmd.AddValue("work-scale", "factor on the for-loop counts, in (0, 1]", workScale);
     cmd.AddValue("duration", "seconds of the scaled trace to replay; 0 replays all", duration);
@@ -221,8 +221,8 @@ main(int argc, char* argv[])
         records[i].index = i;
         records[i].url = request.url;
         records[i].scheduled = request.time;
-        std::this_thread::sleep_until(origin +
-                                      std::chrono::nanoseconds(request.time.GetNanoSeconds()));
+        std::this_thread::sleep_until(origin
+                                      + std::chrono::nanoseconds(request.time.GetNanoSeconds()));
         threads.emplace_back(RunRequest, vip, Seconds(timeout), origin, std::ref(records[i]));
     }
     for (std::thread& thread : threads)

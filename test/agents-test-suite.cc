@@ -10,12 +10,17 @@
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/episode-replay-buffer.h"
+#include "ns3/marl-lb-module.h"
+#include "ns3/pointer.h"
+#include "ns3/qmix-agent.h"
 #include "ns3/qmix-learner.h"
 #include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <functional>
 #include <random>
 
 using namespace ns3;
@@ -592,6 +597,139 @@ class SeedReproducibilityTestCase : public TestCase
 
 /**
  * \ingroup marl-lb-tests
+ * In a testbed run, the weights that an agent writes are the load balancer's weights in
+ * effect from the data plane's next tick, and the QMIX master gathers every episode over TCP.
+ */
+class AgentInTestbedTestCase : public TestCase
+{
+  public:
+    AgentInTestbedTestCase()
+        : TestCase("Agent weights reach the load balancer")
+    {
+    }
+
+  private:
+    /// One action of agent 0 and the weights in effect around the tick after it.
+    struct ActionCheck
+    {
+        Time time;                   //!< when the agent acted
+        std::vector<double> written; //!< the weights it wrote
+        std::vector<double> before;  //!< weights in effect just before the next tick
+        std::vector<double> after;   //!< weights in effect just after the next tick
+    };
+
+    void DoRun() override
+    {
+        SeedGuard guard;
+        RngSeedManager::SetSeed(8);
+        RequestTrace full = RequestTrace::ReadFile(std::string(MARL_LB_DATA_DIR)
+                                                   + "/traces/poisson-for-loop-rate-200.csv");
+        RequestTrace trace = full.Truncate(Seconds(3));
+        TestbedHelper helper = TestbedHelper::Moderate();
+        Time cost = Seconds(0.9 * helper.GetTotalCpus()
+                            / (trace.GetSize() / 3.0 * trace.GetMeanIterations()));
+        helper.SetServerAttribute("IterationCost", TimeValue(cost));
+        helper.SetPolicy(SedPolicy::GetTypeId());
+        helper.SetAgent(QmixAgent::GetTypeId());
+        helper.SetAgentAttribute("HiddenSize", UintegerValue(16));
+        helper.SetAgentAttribute("EpisodeDuration", TimeValue(Seconds(1)));
+        helper.SetAgentAttribute("MinEpisodes", UintegerValue(0));
+        helper.SetAgentAttribute("UpdatesPerEpisode", UintegerValue(2));
+        helper.SetAgentAttribute("BatchSize", UintegerValue(2));
+
+        Ptr<Testbed> testbed = helper.Build();
+        testbed->AssignStreams(1000);
+        testbed->ReplayTrace(trace, Seconds(0), Seconds(3));
+        Ptr<LbDataPlane> dataPlane = testbed->loadBalancerApps[0]->GetDataPlane();
+        const Time tick = dataPlane->GetWeightUpdateInterval();
+        NS_TEST_ASSERT_MSG_EQ(testbed->agentApps.size(), 2, "one agent per load balancer");
+
+        // Record each action of agent 0 and read the weights in effect around the next tick.
+        std::vector<ActionCheck> checks;
+        auto readWeights = [dataPlane]() {
+            std::vector<double> weights;
+            for (const auto& server : dataPlane->GetServers())
+            {
+                weights.push_back(server.weight);
+            }
+            return weights;
+        };
+        std::function<void(const std::vector<double>&)> onAction =
+            [&](const std::vector<double>& weights) {
+                Time now = Simulator::Now();
+                checks.push_back({now, weights, {}, {}});
+                std::size_t index = checks.size() - 1;
+                Time nextTick = tick * (now / tick).GetHigh() + tick;
+                Simulator::Schedule(nextTick - now - MicroSeconds(1), [&, index]() {
+                    checks[index].before = readWeights();
+                });
+                Simulator::Schedule(nextTick - now + MicroSeconds(1), [&, index]() {
+                    checks[index].after = readWeights();
+                });
+            };
+        testbed->agentApps[0]->TraceConnectWithoutContext(
+            "Action",
+            Callback<void, const std::vector<double>&>(onAction));
+        std::vector<std::pair<uint32_t, Time>> gathered;
+        testbed->agentApps[0]->TraceConnectWithoutContext(
+            "EpisodeGathered",
+            MakeCallback(+[](std::vector<std::pair<uint32_t, Time>>* log,
+                             uint32_t episode,
+                             Time delay) {
+                log->emplace_back(episode, delay);
+            }).Bind(&gathered));
+        uint32_t rewards = 0;
+        bool rewardsFinite = true;
+        testbed->agentApps[1]->TraceConnectWithoutContext(
+            "Reward",
+            MakeCallback(+[](uint32_t* count, bool* finite, double reward) {
+                (*count)++;
+                *finite = *finite && std::isfinite(reward);
+            }).Bind(&rewards, &rewardsFinite));
+
+        Simulator::Stop(Seconds(3) + MilliSeconds(100));
+        Simulator::Run();
+        auto learner = DynamicCast<QmixAgent>(testbed->agentApps[0])->GetLearner();
+        uint64_t updates = learner->GetUpdateCount();
+        Simulator::Destroy();
+
+        // Actions at 0, 250, ..., 3000 ms: every one's weights are in effect after the tick.
+        NS_TEST_ASSERT_MSG_EQ(checks.size(), 13, "actions of agent 0 in 3 s");
+        uint32_t waited = 0;
+        uint32_t checked = 0;
+        for (const auto& check : checks)
+        {
+            if (check.time + tick >= Seconds(3))
+            {
+                continue; // its tick, at 3.2 s, falls after the stop
+            }
+            checked++;
+            bool applied = check.after == check.written;
+            NS_TEST_ASSERT_MSG_EQ(applied,
+                                  true,
+                                  "weights written at " << check.time.As(Time::MS)
+                                                        << " in effect after the next tick");
+            waited += check.before != check.written;
+        }
+        NS_TEST_ASSERT_MSG_EQ(checked, 12, "actions whose tick falls before the stop");
+        // Exploring agents change weights at most steps, so some writes must be seen waiting.
+        NS_TEST_ASSERT_MSG_GT(waited, 0, "written weights wait for the tick");
+
+        // Episodes end at 1, 2 and 3 s; the last may still be on its way at the stop.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(gathered.size(), 2, "episodes gathered on the master");
+        for (const auto& [episode, delay] : gathered)
+        {
+            NS_TEST_ASSERT_MSG_GT(delay, Time(0), "episode " << episode << " crossed the network");
+            NS_TEST_ASSERT_MSG_LT(delay, MilliSeconds(100), "episode " << episode << " delay");
+        }
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(updates, 4, "the master trained after each episode");
+        NS_TEST_ASSERT_MSG_EQ(rewards, 12, "rewards of agent 1");
+        NS_TEST_ASSERT_MSG_EQ(rewardsFinite, true, "rewards are finite");
+    }
+};
+
+/**
+ * \ingroup marl-lb-tests
  * The suite of the learning agents.
  */
 class AgentsTestSuite : public TestSuite
@@ -607,6 +745,7 @@ class AgentsTestSuite : public TestSuite
         AddTestCase(new CheckpointRoundTripTestCase, TestCase::QUICK);
         AddTestCase(new CheckpointMismatchTestCase, TestCase::QUICK);
         AddTestCase(new SeedReproducibilityTestCase, TestCase::QUICK);
+        AddTestCase(new AgentInTestbedTestCase, TestCase::QUICK);
     }
 };
 

@@ -13,14 +13,13 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+#include <cmath>
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
-
-#include <algorithm>
-#include <cmath>
 
 namespace ns3
 {
@@ -47,10 +46,10 @@ struct DiscreteSacLearner::Impl
     std::unique_ptr<torch::optim::Adam> actorOptimizer;       //!< Adam over the actor
     std::unique_ptr<torch::optim::Adam> criticOptimizer;      //!< Adam over both critics
     std::unique_ptr<torch::optim::Adam> temperatureOptimizer; //!< Adam over log alpha
-    torch::Tensor hidden;                     //!< the actor's recurrent state, [1, hidden]
-    torch::Tensor input;                      //!< reused input of SelectActions(), [1, obs]
+    torch::Tensor hidden;                        //!< the actor's recurrent state, [1, hidden]
+    torch::Tensor input;                         //!< reused input of SelectActions(), [1, obs]
     std::unique_ptr<EpisodeReplayBuffer> replay; //!< the agent's episodes
-    std::mt19937_64 random;                   //!< action and batch draws
+    std::mt19937_64 random;                      //!< action and batch draws
 
     /// \return the parameters of both critics
     std::vector<torch::Tensor> CriticParameters() const
@@ -240,17 +239,16 @@ DiscreteSacLearner::Build()
         std::make_unique<torch::optim::Adam>(m_impl->actor->parameters(), options);
     m_impl->criticOptimizer =
         std::make_unique<torch::optim::Adam>(m_impl->CriticParameters(), options);
-    m_impl->temperatureOptimizer = std::make_unique<torch::optim::Adam>(
-        std::vector<torch::Tensor>{m_impl->logTemperature},
-        options);
+    m_impl->temperatureOptimizer =
+        std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{m_impl->logTemperature},
+                                             options);
     m_impl->input = torch::zeros({1, static_cast<int64_t>(m_observationSize)});
     m_impl->replay = std::make_unique<EpisodeReplayBuffer>(m_replayCapacity, m_minEpisodes);
     m_impl->hidden = m_impl->actor->InitialHidden(1);
-    NS_LOG_DEBUG("discrete SAC learner built: " << m_servers << " heads of " << m_levels
-                                                << " levels, observation " << m_observationSize
-                                                << ", hidden " << m_hiddenSize
-                                                << ", target entropy " << GetTargetEntropy()
-                                                << ", seed " << seed);
+    NS_LOG_DEBUG("discrete SAC learner built: "
+                 << m_servers << " heads of " << m_levels << " levels, observation "
+                 << m_observationSize << ", hidden " << m_hiddenSize << ", target entropy "
+                 << GetTargetEntropy() << ", seed " << seed);
 }
 
 void
@@ -336,11 +334,10 @@ DiscreteSacLearner::AddEpisode(AgentEpisode episode)
 {
     NS_LOG_FUNCTION(this << episode.GetSteps());
     Build();
-    NS_ABORT_MSG_IF(episode.agents != 1 || episode.heads != m_servers ||
-                        episode.observationSize != m_observationSize,
+    NS_ABORT_MSG_IF(episode.agents != 1 || episode.heads != m_servers
+                        || episode.observationSize != m_observationSize,
                     "SAC episode of " << episode.agents << " agents, " << episode.heads
-                                      << " heads and observations of "
-                                      << episode.observationSize
+                                      << " heads and observations of " << episode.observationSize
                                       << " values does not fit this learner");
     m_impl->replay->Add(std::move(episode));
 }
@@ -373,10 +370,10 @@ DiscreteSacLearner::Update()
     auto logits = std::get<0>(m_impl->actor->forward(observations, torch::Tensor()));
     auto logProbabilities = torch::log_softmax(logits, 3);
     auto probabilities = logProbabilities.exp();
-    auto q1 = std::get<0>(m_impl->critic1->forward(observations, torch::Tensor()))
-                  .slice(1, 0, steps);
-    auto q2 = std::get<0>(m_impl->critic2->forward(observations, torch::Tensor()))
-                  .slice(1, 0, steps);
+    auto q1 =
+        std::get<0>(m_impl->critic1->forward(observations, torch::Tensor())).slice(1, 0, steps);
+    auto q2 =
+        std::get<0>(m_impl->critic2->forward(observations, torch::Tensor())).slice(1, 0, steps);
 
     // Targets: r + gamma V(s'), V the exact expectation of the soft target Q over pi.
     torch::Tensor targets;
@@ -390,8 +387,8 @@ DiscreteSacLearner::Update()
         auto nextLogProbabilities = logProbabilities.detach().slice(1, 1, steps + 1);
         auto nextValue =
             (nextProbabilities * (nextQ - temperature.detach() * nextLogProbabilities)).sum(3);
-        targets = batch.rewards.unsqueeze(2) +
-                  m_gamma * (1 - batch.terminated.unsqueeze(2)) * nextValue;
+        targets =
+            batch.rewards.unsqueeze(2) + m_gamma * (1 - batch.terminated.unsqueeze(2)) * nextValue;
     }
 
     // Critic step: zero-grad, loss on both critics, backward, clip, step.
@@ -410,10 +407,10 @@ DiscreteSacLearner::Update()
     auto policyProbabilities = probabilities.slice(1, 0, steps);
     auto policyLogProbabilities = logProbabilities.slice(1, 0, steps);
     auto actorLoss =
-        ((policyProbabilities * (temperature.detach() * policyLogProbabilities - minQ)).sum(3) *
-         mask)
-            .sum() /
-        maskedValues;
+        ((policyProbabilities * (temperature.detach() * policyLogProbabilities - minQ)).sum(3)
+         * mask)
+            .sum()
+        / maskedValues;
     m_impl->actorOptimizer->zero_grad();
     actorLoss.backward();
     torch::nn::utils::clip_grad_norm_(m_impl->actor->parameters(), m_gradientClip);
@@ -422,9 +419,8 @@ DiscreteSacLearner::Update()
     // Temperature step: log alpha falls while the entropy is above the target.
     auto entropy = -(policyProbabilities * policyLogProbabilities).sum(3).detach();
     auto temperatureLoss =
-        (m_impl->logTemperature.view({1, 1, heads}) * (entropy - GetTargetEntropy()) * mask)
-            .sum() /
-        maskedValues;
+        (m_impl->logTemperature.view({1, 1, heads}) * (entropy - GetTargetEntropy()) * mask).sum()
+        / maskedValues;
     m_impl->temperatureOptimizer->zero_grad();
     temperatureLoss.backward();
     m_impl->temperatureOptimizer->step();
@@ -435,8 +431,8 @@ DiscreteSacLearner::Update()
 
     m_updates++;
     double value = criticLoss.item<double>();
-    NS_ASSERT_MSG(std::isfinite(value), "SAC critic loss is not finite after " << m_updates
-                                                                               << " updates");
+    NS_ASSERT_MSG(std::isfinite(value),
+                  "SAC critic loss is not finite after " << m_updates << " updates");
     NS_LOG_DEBUG("SAC update " << m_updates << ": critic loss " << value << ", actor loss "
                                << actorLoss.item<double>() << ", mean entropy "
                                << ((entropy * mask).sum() / maskedValues).item<double>()
@@ -529,11 +525,12 @@ DiscreteSacLearner::Load(const std::string& file)
         }
     }
     torch::Tensor logTemperature;
-    if (error.empty() && (!archive.try_read("logTemperature", logTemperature) ||
-                          logTemperature.sizes() != m_impl->logTemperature.sizes()))
+    if (error.empty()
+        && (!archive.try_read("logTemperature", logTemperature)
+            || logTemperature.sizes() != m_impl->logTemperature.sizes()))
     {
-        error = "checkpoint " + file + " lacks the temperatures of " +
-                std::to_string(m_servers) + " heads";
+        error = "checkpoint " + file + " lacks the temperatures of " + std::to_string(m_servers)
+              + " heads";
     }
     if (!error.empty())
     {

@@ -43,8 +43,8 @@ class DiscreteSacLearner : public Object
     /// Rule for the target entropy of each head.
     enum TargetEntropyRule
     {
-        TARGET_ENTROPY_SCALED_LOG,       //!< TargetEntropyScale x log(Levels)
-        TARGET_ENTROPY_NEGATIVE_LEVELS,  //!< -Levels
+        TARGET_ENTROPY_SCALED_LOG,      //!< TargetEntropyScale x log(Levels)
+        TARGET_ENTROPY_NEGATIVE_LEVELS, //!< -Levels
     };
 
     /**
@@ -74,7 +74,7 @@ class DiscreteSacLearner : public Object
      */
     void AddEpisode(AgentEpisode episode);
 
-    /// \return true once the replay buffer holds enough episodes for updates
+    /// \return true once the replay buffer contains enough episodes for updates
     bool IsReady() const;
 
     /**
@@ -141,22 +141,22 @@ class DiscreteSacLearner : public Object
     struct Impl;
     std::unique_ptr<Impl> m_impl; //!< networks and optimisers, built on first use
 
-    uint32_t m_servers;               //!< heads
-    uint32_t m_levels;                //!< levels per head
-    uint32_t m_observationSize;       //!< values per observation
-    uint32_t m_hiddenSize;            //!< width of the networks
-    double m_learningRate;            //!< Adam's learning rate, all three optimisers
-    double m_gamma;                   //!< discount factor
-    double m_tau;                     //!< weight of the critics in a soft target update
-    double m_initialTemperature;      //!< alpha before training
-    TargetEntropyRule m_targetRule;   //!< rule for the target entropy
-    double m_targetEntropyScale;      //!< factor of log(Levels)
-    double m_gradientClip;            //!< maximum gradient norm
-    uint32_t m_batchSize;             //!< episodes per update
-    uint32_t m_replayCapacity;        //!< steps the replay buffer holds
-    uint32_t m_minEpisodes;           //!< episodes needed before updates
-    int64_t m_stream{0};              //!< seed stream
-    uint64_t m_updates{0};            //!< updates run
+    uint32_t m_servers;             //!< heads
+    uint32_t m_levels;              //!< levels per head
+    uint32_t m_observationSize;     //!< values per observation
+    uint32_t m_hiddenSize;          //!< width of the networks
+    double m_learningRate;          //!< Adam's learning rate, all three optimisers
+    double m_gamma;                 //!< discount factor
+    double m_tau;                   //!< weight of the critics in a soft target update
+    double m_initialTemperature;    //!< alpha before training
+    TargetEntropyRule m_targetRule; //!< rule for the target entropy
+    double m_targetEntropyScale;    //!< factor of log(Levels)
+    double m_gradientClip;          //!< maximum gradient norm
+    uint32_t m_batchSize;           //!< episodes per update
+    uint32_t m_replayCapacity;      //!< steps the replay buffer holds
+    uint32_t m_minEpisodes;         //!< episodes needed before updates
+    int64_t m_stream{0};            //!< seed stream
+    uint64_t m_updates{0};          //!< updates run
 };
 
 } // namespace ns3

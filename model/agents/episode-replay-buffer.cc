@@ -26,8 +26,8 @@ AgentEpisode::Validate() const
     if (observations.size() != (steps + 1) * agents * observationSize)
     {
         error << "the episode has " << observations.size() << " observation values, expected "
-              << (steps + 1) * agents * observationSize << " for " << steps << " steps, "
-              << agents << " agents and " << observationSize << " values per observation";
+              << (steps + 1) * agents * observationSize << " for " << steps << " steps, " << agents
+              << " agents and " << observationSize << " values per observation";
     }
     else if (states.size() != (stateSize > 0 ? (steps + 1) * stateSize : 0))
     {

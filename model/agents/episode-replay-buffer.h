@@ -17,7 +17,7 @@ namespace ns3
  * \ingroup marl-lb
  * \brief One episode of a team of agents, stored flat for the replay buffer.
  *
- * An episode of T steps holds T + 1 observations (the last one only bootstraps the value of
+ * An episode of T steps contains T + 1 observations (the last one only bootstraps the value of
  * the final step), T joint actions and T rewards. Every agent chooses one level per head (one
  * head per server). The reward is the team's (QMIX) or the agent's own (SAC).
  */
@@ -54,7 +54,7 @@ struct AgentEpisode
  *
  * Recurrent learners train on whole sequences, so the buffer keeps episodes and drops the
  * oldest ones once the steps held exceed the capacity (the newest episode is always kept).
- * Training starts once the buffer holds more than a minimum number of episodes. When the
+ * Training starts once the buffer contains more than a minimum number of episodes. When the
  * capacity is reached before that minimum (3000 steps hold only 12 episodes of 240 steps),
  * the buffer also counts as ready, because it cannot grow any further.
  */
@@ -64,7 +64,7 @@ class EpisodeReplayBuffer
     /**
      * \brief Creates an empty buffer.
      * \param capacitySteps maximum steps held over all episodes; must be > 0
-     * \param minEpisodes the buffer is ready once it holds more episodes than this
+     * \param minEpisodes the buffer is ready once it contains more episodes than this
      */
     EpisodeReplayBuffer(uint32_t capacitySteps, uint32_t minEpisodes);
 
@@ -94,10 +94,10 @@ class EpisodeReplayBuffer
     void Clear();
 
   private:
-    uint32_t m_capacity;                //!< maximum steps held
-    uint32_t m_minEpisodes;             //!< episodes needed before updates
-    uint32_t m_steps{0};                //!< steps held
-    bool m_reachedCapacity{false};      //!< true once an episode had to be dropped
+    uint32_t m_capacity;                 //!< maximum steps held
+    uint32_t m_minEpisodes;              //!< episodes needed before updates
+    uint32_t m_steps{0};                 //!< steps held
+    bool m_reachedCapacity{false};       //!< true once an episode had to be dropped
     std::deque<AgentEpisode> m_episodes; //!< oldest first
 };
 

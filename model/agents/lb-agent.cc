@@ -214,8 +214,8 @@ LbAgent::ParseActionLevels()
     {
         std::istringstream number(item);
         double weight = 0;
-        if (!(number >> weight) || !(weight > 0) ||
-            (!m_actionLevels.empty() && weight <= m_actionLevels.back()))
+        if (!(number >> weight) || !(weight > 0)
+            || (!m_actionLevels.empty() && weight <= m_actionLevels.back()))
         {
             NS_FATAL_ERROR("invalid ActionLevels '" << m_actionLevelsText << "' at '" << item
                                                     << "'; give increasing positive weights "
@@ -307,8 +307,8 @@ LbAgent::Step()
     }
 
     // Close the episode when its time is up; its last observation is this one.
-    if (m_hasPreviousStep && m_episodeDuration.IsStrictlyPositive() &&
-        now - m_episodeStart >= m_episodeDuration)
+    if (m_hasPreviousStep && m_episodeDuration.IsStrictlyPositive()
+        && now - m_episodeStart >= m_episodeDuration)
     {
         CloseEpisode(observation);
         m_reward->Step(loads);
@@ -318,8 +318,8 @@ LbAgent::Step()
     // Act: one level per server, written as SED weights for the data plane's next tick.
     std::vector<uint32_t> levels = SelectLevels(observation);
     NS_ASSERT_MSG(levels.size() == m_previousLevels.size(),
-                  "the agent chose " << levels.size() << " levels for "
-                                     << m_previousLevels.size() << " servers");
+                  "the agent chose " << levels.size() << " levels for " << m_previousLevels.size()
+                                     << " servers");
     std::vector<double> weights(levels.size());
     for (uint32_t s = 0; s < levels.size(); ++s)
     {

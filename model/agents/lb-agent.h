@@ -160,28 +160,28 @@ class LbAgent : public Application
      */
     void ParseActionLevels();
 
-    Ptr<LoadBalancer> m_loadBalancer;      //!< the load balancer whose weights the agent sets
-    Ptr<RewardFunction> m_reward;          //!< the reward of each step
-    Time m_stepInterval;                   //!< time between two actions
-    Time m_episodeDuration;                //!< time per episode, zero for one episode
-    std::string m_actionLevelsText;        //!< the ActionLevels attribute
-    std::vector<double> m_actionLevels;    //!< weight of each level
-    uint32_t m_initialLevel;               //!< level of the "previous action" of a first step
-    double m_ongoingFlowScale;             //!< divides the on-going flows
-    double m_durationScale;                //!< divides the duration statistics, seconds
-    bool m_enableTraining;                 //!< explore and learn
-    uint32_t m_index{0};                   //!< index in the team
-    uint32_t m_teamSize{1};                //!< agents in the team
-    Ptr<LbAgent> m_master;                 //!< the team's master, null if alone
-    Ipv4Address m_masterAddress;           //!< address of the master's node
-    EventId m_stepEvent;                   //!< next step
-    Time m_episodeStart;                   //!< start of the current episode
-    Time m_lastAction;                     //!< time of the previous action
-    bool m_hasPreviousStep{false};         //!< a step of this episode was taken
+    Ptr<LoadBalancer> m_loadBalancer;       //!< the load balancer whose weights the agent sets
+    Ptr<RewardFunction> m_reward;           //!< the reward of each step
+    Time m_stepInterval;                    //!< time between two actions
+    Time m_episodeDuration;                 //!< time per episode, zero for one episode
+    std::string m_actionLevelsText;         //!< the ActionLevels attribute
+    std::vector<double> m_actionLevels;     //!< weight of each level
+    uint32_t m_initialLevel;                //!< level of the "previous action" of a first step
+    double m_ongoingFlowScale;              //!< divides the on-going flows
+    double m_durationScale;                 //!< divides the duration statistics, seconds
+    bool m_enableTraining;                  //!< explore and learn
+    uint32_t m_index{0};                    //!< index in the team
+    uint32_t m_teamSize{1};                 //!< agents in the team
+    Ptr<LbAgent> m_master;                  //!< the team's master, null if alone
+    Ipv4Address m_masterAddress;            //!< address of the master's node
+    EventId m_stepEvent;                    //!< next step
+    Time m_episodeStart;                    //!< start of the current episode
+    Time m_lastAction;                      //!< time of the previous action
+    bool m_hasPreviousStep{false};          //!< a step of this episode was taken
     std::vector<uint32_t> m_previousLevels; //!< levels of the previous step
-    AgentEpisode m_episode;                //!< the episode being recorded
-    uint64_t m_steps{0};                   //!< steps since the start
-    uint32_t m_episodes{0};                //!< episodes closed since the start
+    AgentEpisode m_episode;                 //!< the episode being recorded
+    uint64_t m_steps{0};                    //!< steps since the start
+    uint32_t m_episodes{0};                 //!< episodes closed since the start
 
     TracedCallback<const std::vector<double>&> m_actionTrace; //!< weights written
     TracedCallback<double> m_rewardTrace;                     //!< reward of a step

@@ -7,11 +7,10 @@
 #include "ns3/rng-seed-manager.h"
 
 #include <ATen/Parallel.h>
-#include <torch/utils.h>
-
 #include <algorithm>
 #include <numeric>
 #include <sstream>
+#include <torch/utils.h>
 
 namespace ns3
 {
@@ -101,11 +100,15 @@ MakeEpisodeBatch(const std::vector<const AgentEpisode*>& episodes)
         std::copy(episode.observations.begin(),
                   episode.observations.end(),
                   out.observations[b].data_ptr<float>());
-        std::copy(episode.actions.begin(), episode.actions.end(), out.actions[b].data_ptr<int64_t>());
+        std::copy(episode.actions.begin(),
+                  episode.actions.end(),
+                  out.actions[b].data_ptr<int64_t>());
         std::copy(episode.rewards.begin(), episode.rewards.end(), out.rewards[b].data_ptr<float>());
         if (stateSize > 0)
         {
-            std::copy(episode.states.begin(), episode.states.end(), out.states[b].data_ptr<float>());
+            std::copy(episode.states.begin(),
+                      episode.states.end(),
+                      out.states[b].data_ptr<float>());
         }
         out.mask[b].slice(0, 0, length).fill_(1.0);
         out.nextMask[b].slice(0, 0, length - 1).fill_(1.0);
@@ -185,8 +188,8 @@ CheckCheckpointFields(torch::serialize::InputArchive& archive,
     }
     if (value.toStringRef() != kind)
     {
-        return "checkpoint " + file + " holds a " + value.toStringRef() + " learner, expected " +
-               kind;
+        return "checkpoint " + file + " holds a " + value.toStringRef() + " learner, expected "
+             + kind;
     }
     for (const auto& [name, expected] : fields)
     {
@@ -222,9 +225,9 @@ CheckModuleShapes(torch::serialize::InputArchive& archive,
         }
         if (stored.sizes() != parameter.value().sizes())
         {
-            return "checkpoint " + file + " has parameter " + name + "." + parameter.key() +
-                   " of shape " + FormatShape(stored.sizes()) + ", but this learner's is " +
-                   FormatShape(parameter.value().sizes());
+            return "checkpoint " + file + " has parameter " + name + "." + parameter.key()
+                 + " of shape " + FormatShape(stored.sizes()) + ", but this learner's is "
+                 + FormatShape(parameter.value().sizes());
         }
     }
     for (const auto& child : module.named_children())

@@ -11,13 +11,12 @@
 
 #include "episode-replay-buffer.h"
 
-#include <torch/nn/module.h>
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
-
 #include <cstdint>
 #include <random>
 #include <string>
+#include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 #include <utility>
 #include <vector>
 
@@ -62,7 +61,7 @@ struct EpisodeBatch
 EpisodeBatch MakeEpisodeBatch(const std::vector<const AgentEpisode*>& episodes);
 
 /**
- * \brief Picks episodes for an update: without repetition when the buffer holds enough.
+ * \brief Picks episodes for an update: without repetition when the buffer contains enough.
  * \param buffer the buffer; must not be empty
  * \param count episodes wanted
  * \param random the learner's generator

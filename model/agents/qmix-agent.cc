@@ -36,7 +36,7 @@ constexpr std::size_t HEADER_WORDS = 7; //!< length, magic, agent, episode, step
  * \param buffer the buffer
  * \param value the value
  */
-template <typename T>
+template<typename T>
 void
 AppendValue(std::vector<uint8_t>& buffer, T value)
 {
@@ -50,7 +50,7 @@ AppendValue(std::vector<uint8_t>& buffer, T value)
  * \param offset position of the value; advanced past it
  * \return the value
  */
-template <typename T>
+template<typename T>
 T
 ReadValue(const std::vector<uint8_t>& buffer, std::size_t& offset)
 {
@@ -330,8 +330,8 @@ QmixAgent::SendQueued(Ptr<Socket> socket, uint32_t /* available */)
 {
     while (m_sendOffset < m_sendQueue.size() && socket->GetTxAvailable() > 0)
     {
-        uint32_t chunk = std::min<std::size_t>(socket->GetTxAvailable(),
-                                               m_sendQueue.size() - m_sendOffset);
+        uint32_t chunk =
+            std::min<std::size_t>(socket->GetTxAvailable(), m_sendQueue.size() - m_sendOffset);
         int sent = socket->Send(m_sendQueue.data() + m_sendOffset, chunk, 0);
         if (sent <= 0)
         {
@@ -378,8 +378,9 @@ QmixAgent::HandleRead(Ptr<Socket> socket)
             break;
         }
         auto magic = ReadValue<uint32_t>(buffer, offset);
-        NS_ABORT_MSG_IF(magic != TRAJECTORY_MAGIC, "QmixAgent master received a message that "
-                                                   "is not a trajectory");
+        NS_ABORT_MSG_IF(magic != TRAJECTORY_MAGIC,
+                        "QmixAgent master received a message that "
+                        "is not a trajectory");
         AgentEpisode episode;
         auto agent = ReadValue<uint32_t>(buffer, offset);
         auto number = ReadValue<uint32_t>(buffer, offset);
@@ -401,8 +402,8 @@ QmixAgent::HandleRead(Ptr<Socket> socket)
         {
             reward = ReadValue<float>(buffer, offset);
         }
-        NS_ABORT_MSG_IF(offset - consumed != length, "trajectory message of agent "
-                                                         << agent << " has a wrong length");
+        NS_ABORT_MSG_IF(offset - consumed != length,
+                        "trajectory message of agent " << agent << " has a wrong length");
         consumed += length;
         StoreTrajectory(agent, number, std::move(episode));
     }

@@ -25,7 +25,7 @@ namespace ns3
  * network and its own one-hot id. At the end of each episode every other agent sends its
  * trajectory to the master over a TCP connection between the load-balancer nodes, opened at
  * the start and kept open, so the transfer crosses the simulated network with its delays.
- * Once the master holds the trajectories of the whole team for an episode, it merges them:
+ * Once the master has the trajectories of the whole team for an episode, it merges them:
  * the global state is every agent's observation side by side and the team reward is the mean
  * of the agents' rewards, as in the CIKM 2022 study. It stores the merged episode and, once
  * the replay buffer is ready, runs UpdatesPerEpisode updates.
@@ -101,22 +101,22 @@ class QmixAgent : public LbAgent
      */
     void SendQueued(Ptr<Socket> socket, uint32_t available);
 
-    Ptr<QmixLearner> m_learner;          //!< the team's learner (the master's)
-    uint16_t m_syncPort;                 //!< TCP port of the master's trajectory service
-    uint32_t m_updatesPerEpisode;        //!< updates after each gathered episode
-    uint32_t m_hiddenSize;               //!< HiddenSize of the learner
-    double m_learningRate;               //!< LearningRate of the learner
-    double m_tdLambda;                   //!< TdLambda of the learner
-    uint32_t m_batchSize;                //!< BatchSize of the learner
-    uint32_t m_replayCapacity;           //!< ReplayCapacity of the learner
-    uint32_t m_minEpisodes;              //!< MinEpisodes of the learner
-    uint32_t m_epsilonAnnealSteps;       //!< EpsilonAnnealSteps of the learner
-    Ptr<Socket> m_listenSocket;          //!< master: accepts the other agents
-    std::vector<Ptr<Socket>> m_peers;    //!< master: one connection per other agent
+    Ptr<QmixLearner> m_learner;       //!< the team's learner (the master's)
+    uint16_t m_syncPort;              //!< TCP port of the master's trajectory service
+    uint32_t m_updatesPerEpisode;     //!< updates after each gathered episode
+    uint32_t m_hiddenSize;            //!< HiddenSize of the learner
+    double m_learningRate;            //!< LearningRate of the learner
+    double m_tdLambda;                //!< TdLambda of the learner
+    uint32_t m_batchSize;             //!< BatchSize of the learner
+    uint32_t m_replayCapacity;        //!< ReplayCapacity of the learner
+    uint32_t m_minEpisodes;           //!< MinEpisodes of the learner
+    uint32_t m_epsilonAnnealSteps;    //!< EpsilonAnnealSteps of the learner
+    Ptr<Socket> m_listenSocket;       //!< master: accepts the other agents
+    std::vector<Ptr<Socket>> m_peers; //!< master: one connection per other agent
     std::map<Ptr<Socket>, std::vector<uint8_t>> m_received; //!< master: bytes per connection
-    Ptr<Socket> m_socket;                //!< other agents: the connection to the master
-    std::vector<uint8_t> m_sendQueue;    //!< other agents: bytes not yet sent
-    std::size_t m_sendOffset{0};         //!< first byte of m_sendQueue not yet sent
+    Ptr<Socket> m_socket;             //!< other agents: the connection to the master
+    std::vector<uint8_t> m_sendQueue; //!< other agents: bytes not yet sent
+    std::size_t m_sendOffset{0};      //!< first byte of m_sendQueue not yet sent
     /// Master: trajectories by episode number and agent.
     std::map<uint32_t, std::map<uint32_t, AgentEpisode>> m_trajectories;
     std::map<uint32_t, Time> m_episodeEnds; //!< master: its own end of each episode

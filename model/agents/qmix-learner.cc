@@ -14,13 +14,12 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+#include <cmath>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
-
-#include <algorithm>
-#include <cmath>
 
 namespace ns3
 {
@@ -32,15 +31,15 @@ NS_OBJECT_ENSURE_REGISTERED(QmixLearner);
 /// The networks, the optimiser and the per-agent recurrent states.
 struct QmixLearner::Impl
 {
-    RecurrentAgentNet agent{nullptr};       //!< online agent network, shared by all agents
-    RecurrentAgentNet targetAgent{nullptr}; //!< target agent network
-    QmixMixer mixer{nullptr};               //!< online mixing network
-    QmixMixer targetMixer{nullptr};         //!< target mixing network
+    RecurrentAgentNet agent{nullptr};              //!< online agent network, shared by all agents
+    RecurrentAgentNet targetAgent{nullptr};        //!< target agent network
+    QmixMixer mixer{nullptr};                      //!< online mixing network
+    QmixMixer targetMixer{nullptr};                //!< target mixing network
     std::unique_ptr<torch::optim::Adam> optimizer; //!< Adam over agent and mixer parameters
-    std::vector<torch::Tensor> hidden;      //!< recurrent state of each agent, [1, hidden]
-    torch::Tensor input;                    //!< reused input of SelectActions(), [1, in]
-    std::unique_ptr<EpisodeReplayBuffer> replay; //!< whole episodes of the team
-    std::mt19937_64 random;                 //!< exploration and batch draws
+    std::vector<torch::Tensor> hidden;             //!< recurrent state of each agent, [1, hidden]
+    torch::Tensor input;                           //!< reused input of SelectActions(), [1, in]
+    std::unique_ptr<EpisodeReplayBuffer> replay;   //!< whole episodes of the team
+    std::mt19937_64 random;                        //!< exploration and batch draws
 
     /// \return every trained parameter: the agent network's, then the mixer's
     std::vector<torch::Tensor> Parameters() const
@@ -227,16 +226,16 @@ QmixLearner::Build()
         QmixMixer(m_agents * m_servers, m_stateSize, m_mixingSize, m_hypernetSize);
     CopyParameters(*m_impl->agent, *m_impl->targetAgent, 1.0);
     CopyParameters(*m_impl->mixer, *m_impl->targetMixer, 1.0);
-    m_impl->optimizer = std::make_unique<torch::optim::Adam>(
-        m_impl->Parameters(),
-        torch::optim::AdamOptions(m_learningRate));
+    m_impl->optimizer =
+        std::make_unique<torch::optim::Adam>(m_impl->Parameters(),
+                                             torch::optim::AdamOptions(m_learningRate));
     m_impl->input = torch::zeros({1, inputSize});
     m_impl->replay = std::make_unique<EpisodeReplayBuffer>(m_replayCapacity, m_minEpisodes);
     m_impl->hidden.assign(m_agents, torch::Tensor());
     ResetHiddenStates();
     NS_LOG_DEBUG("QMIX learner built: " << m_agents << " agents, " << m_servers << " heads of "
-                                        << m_levels << " levels, input " << inputSize
-                                        << ", hidden " << m_hiddenSize << ", seed " << seed);
+                                        << m_levels << " levels, input " << inputSize << ", hidden "
+                                        << m_hiddenSize << ", seed " << seed);
 }
 
 void
@@ -315,8 +314,8 @@ QmixLearner::SelectActions(uint32_t agent, const std::vector<float>& observation
             {
                 probability = static_cast<float>(probability / sum);
             }
-            actions[head] = static_cast<uint32_t>(
-                SampleIndex(probabilities.data(), m_levels, m_impl->random));
+            actions[head] =
+                static_cast<uint32_t>(SampleIndex(probabilities.data(), m_levels, m_impl->random));
         }
     }
     return actions;
@@ -354,9 +353,9 @@ QmixLearner::AddEpisode(AgentEpisode episode)
 {
     NS_LOG_FUNCTION(this << episode.GetSteps());
     Build();
-    NS_ABORT_MSG_IF(episode.agents != m_agents || episode.heads != m_servers ||
-                        episode.observationSize != m_observationSize ||
-                        episode.stateSize != m_stateSize,
+    NS_ABORT_MSG_IF(episode.agents != m_agents || episode.heads != m_servers
+                        || episode.observationSize != m_observationSize
+                        || episode.stateSize != m_stateSize,
                     "QMIX episode of " << episode.agents << " agents, " << episode.heads
                                        << " heads, observations of " << episode.observationSize
                                        << " and states of " << episode.stateSize
@@ -386,8 +385,9 @@ QmixLearner::Update()
     const int64_t utilities = m_agents * m_servers;
 
     // Agent inputs [episodes * agents, steps + 1, in]: observation and one-hot id.
-    auto ids = torch::eye(agents).view({1, 1, agents, agents}).expand(
-        {episodes, steps + 1, agents, agents});
+    auto ids = torch::eye(agents)
+                   .view({1, 1, agents, agents})
+                   .expand({episodes, steps + 1, agents, agents});
     auto inputs = torch::cat({batch.observations, ids}, 3)
                       .permute({0, 2, 1, 3})
                       .reshape({episodes * agents, steps + 1, -1});
@@ -420,11 +420,10 @@ QmixLearner::Update()
         {
             auto nextValue = targetTotal.select(1, t + 1);
             auto sameEpisode = batch.nextMask.select(1, t);
-            auto bootstrap =
-                sameEpisode * (m_tdLambda * later + (1 - m_tdLambda) * nextValue) +
-                (1 - sameEpisode) * nextValue;
-            later = batch.rewards.select(1, t) +
-                    m_gamma * (1 - batch.terminated.select(1, t)) * bootstrap;
+            auto bootstrap = sameEpisode * (m_tdLambda * later + (1 - m_tdLambda) * nextValue)
+                           + (1 - sameEpisode) * nextValue;
+            later = batch.rewards.select(1, t)
+                  + m_gamma * (1 - batch.terminated.select(1, t)) * bootstrap;
             targets.select(1, t).copy_(later);
         }
     }
@@ -447,8 +446,8 @@ QmixLearner::Update()
         NS_LOG_LOGIC("target networks updated after " << m_updates << " updates");
     }
     double value = loss.item<double>();
-    NS_ASSERT_MSG(std::isfinite(value), "QMIX loss is not finite after " << m_updates
-                                                                         << " updates");
+    NS_ASSERT_MSG(std::isfinite(value),
+                  "QMIX loss is not finite after " << m_updates << " updates");
     NS_LOG_DEBUG("QMIX update " << m_updates << ": loss " << value);
     return value;
 }

@@ -41,7 +41,7 @@ namespace ns3
 class QmixLearner : public Object
 {
   public:
-    /// How actions are explored while training.
+    /// Exploration rule while training.
     enum Exploration
     {
         EXPLORATION_EPSILON_GREEDY, //!< uniform level with probability epsilon, else greedy
@@ -77,7 +77,7 @@ class QmixLearner : public Object
      */
     void AddEpisode(AgentEpisode episode);
 
-    /// \return true once the replay buffer holds enough episodes for updates
+    /// \return true once the replay buffer contains enough episodes for updates
     bool IsReady() const;
 
     /**
@@ -156,30 +156,30 @@ class QmixLearner : public Object
     struct Impl;
     std::unique_ptr<Impl> m_impl; //!< networks and optimiser, built on first use
 
-    uint32_t m_agents;                 //!< agents in the team
-    uint32_t m_servers;                //!< heads per agent
-    uint32_t m_levels;                 //!< levels per head
-    uint32_t m_observationSize;        //!< values per agent observation
-    uint32_t m_stateSize;              //!< values of the global state
-    uint32_t m_hiddenSize;             //!< width of the agent network
-    uint32_t m_mixingSize;             //!< width of the mixing layer
-    uint32_t m_hypernetSize;           //!< hidden width of the hypernetworks
-    double m_learningRate;             //!< Adam's learning rate
-    double m_gamma;                    //!< discount factor
-    double m_tdLambda;                 //!< lambda of the TD(lambda) targets
-    uint32_t m_targetUpdateInterval;   //!< updates between target copies
-    double m_gradientClip;             //!< maximum gradient norm
-    uint32_t m_batchSize;              //!< episodes per update
-    uint32_t m_replayCapacity;         //!< steps the replay buffer holds
-    uint32_t m_minEpisodes;            //!< episodes needed before updates
-    Exploration m_exploration;         //!< exploration rule
-    double m_epsilonStart;             //!< epsilon at the first step
-    double m_epsilonFinish;            //!< epsilon after the annealing
-    uint32_t m_epsilonAnnealSteps;     //!< team steps of linear annealing
-    double m_softmaxTemperature;       //!< temperature of softmax exploration
-    int64_t m_stream{0};               //!< seed stream
-    uint64_t m_exploredSelections{0};  //!< exploring SelectActions() calls
-    uint64_t m_updates{0};             //!< updates run
+    uint32_t m_agents;                //!< agents in the team
+    uint32_t m_servers;               //!< heads per agent
+    uint32_t m_levels;                //!< levels per head
+    uint32_t m_observationSize;       //!< values per agent observation
+    uint32_t m_stateSize;             //!< values of the global state
+    uint32_t m_hiddenSize;            //!< width of the agent network
+    uint32_t m_mixingSize;            //!< width of the mixing layer
+    uint32_t m_hypernetSize;          //!< hidden width of the hypernetworks
+    double m_learningRate;            //!< Adam's learning rate
+    double m_gamma;                   //!< discount factor
+    double m_tdLambda;                //!< lambda of the TD(lambda) targets
+    uint32_t m_targetUpdateInterval;  //!< updates between target copies
+    double m_gradientClip;            //!< maximum gradient norm
+    uint32_t m_batchSize;             //!< episodes per update
+    uint32_t m_replayCapacity;        //!< steps the replay buffer holds
+    uint32_t m_minEpisodes;           //!< episodes needed before updates
+    Exploration m_exploration;        //!< exploration rule
+    double m_epsilonStart;            //!< epsilon at the first step
+    double m_epsilonFinish;           //!< epsilon after the annealing
+    uint32_t m_epsilonAnnealSteps;    //!< team steps of linear annealing
+    double m_softmaxTemperature;      //!< temperature of softmax exploration
+    int64_t m_stream{0};              //!< seed stream
+    uint64_t m_exploredSelections{0}; //!< exploring SelectActions() calls
+    uint64_t m_updates{0};            //!< updates run
 };
 
 } // namespace ns3

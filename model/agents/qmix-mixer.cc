@@ -17,11 +17,11 @@ QmixMixerImpl::QmixMixerImpl(int64_t inputs,
     : inputs(inputs),
       embedSize(embedSize)
 {
-    hyperWeight1 = register_module("hyperWeight1",
-                                   torch::nn::Sequential(torch::nn::Linear(stateSize, hypernetSize),
-                                                         torch::nn::ReLU(),
-                                                         torch::nn::Linear(hypernetSize,
-                                                                           inputs * embedSize)));
+    hyperWeight1 =
+        register_module("hyperWeight1",
+                        torch::nn::Sequential(torch::nn::Linear(stateSize, hypernetSize),
+                                              torch::nn::ReLU(),
+                                              torch::nn::Linear(hypernetSize, inputs * embedSize)));
     hyperBias1 = register_module("hyperBias1", torch::nn::Linear(stateSize, embedSize));
     hyperWeightFinal =
         register_module("hyperWeightFinal",

@@ -12,7 +12,6 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/rnn.h>
 #include <torch/nn/pimpl.h>
-
 #include <tuple>
 
 namespace ns3

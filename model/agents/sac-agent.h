@@ -50,13 +50,13 @@ class SacAgent : public LbAgent
      */
     std::string GetAgentFile(const std::string& file) const;
 
-    Ptr<DiscreteSacLearner> m_learner; //!< the agent's learner
-    uint32_t m_updatesPerEpisode;      //!< updates after each episode
-    uint32_t m_hiddenSize;             //!< HiddenSize of the learner
-    double m_learningRate;             //!< LearningRate of the learner
-    uint32_t m_batchSize;              //!< BatchSize of the learner
-    uint32_t m_replayCapacity;         //!< ReplayCapacity of the learner
-    uint32_t m_minEpisodes;            //!< MinEpisodes of the learner
+    Ptr<DiscreteSacLearner> m_learner;                     //!< the agent's learner
+    uint32_t m_updatesPerEpisode;                          //!< updates after each episode
+    uint32_t m_hiddenSize;                                 //!< HiddenSize of the learner
+    double m_learningRate;                                 //!< LearningRate of the learner
+    uint32_t m_batchSize;                                  //!< BatchSize of the learner
+    uint32_t m_replayCapacity;                             //!< ReplayCapacity of the learner
+    uint32_t m_minEpisodes;                                //!< MinEpisodes of the learner
     DiscreteSacLearner::TargetEntropyRule m_targetEntropy; //!< TargetEntropy of the learner
 };
 
