@@ -59,6 +59,9 @@ if [[ "${1:-}" == "--no-build" ]]; then
   exit 0
 fi
 
+# Let ccache reuse objects compiled in another checkout of the same sources: paths are hashed
+# relative to the checkout, and the working directory of debug builds is left out.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 cmake --build "$build_dir"
