@@ -25,6 +25,10 @@
  *   marl-lb-realnet-lb --interface=mlbtap0 --address=10.200.0.2/24 --vip=10.200.1.1 \
  *       --servers=10.200.0.101,10.200.0.102 --weights=1,1 --method=sed --duration=30 \
  *       --flow-log=flows.csv
+ * With --mode=dpdk the port is a DPDK device, named by --interface, and the EAL's arguments
+ * follow "--":
+ *   marl-lb-realnet-lb --mode=dpdk --interface=net_tap0 ... -- --no-huge --no-pci \
+ *       --vdev=net_tap0,iface=mlbdtap0
  */
 
 #include "emulation-helper.h"
@@ -32,14 +36,19 @@
 #include "lb-data-plane.h"
 #include "load-balancer.h"
 #include "realnet-records.h"
+#ifdef MARL_LB_HAVE_DPDK
+#    include "dpdk-net-device.h"
+#endif
 
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <unistd.h>
 
 using namespace ns3;
 
@@ -155,12 +164,28 @@ main(int argc, char* argv[])
     std::string method = "sed";
     std::string mac;
     std::string flowLogPath;
+    // EAL arguments of --mode=dpdk: whatever follows "--" on the command line, or these.
+    std::vector<std::string> ealArguments =
+        {"--no-huge", "--no-pci", "-m", "128", "--no-shconf", "-l", "0", "--log-level=*:error"};
+    int ownArguments = argc;
+    for (int i = 1; i < argc; ++i)
+    {
+        if (std::string(argv[i]) == "--")
+        {
+            ownArguments = i;
+            ealArguments.assign(argv + i + 1, argv + argc);
+            break;
+        }
+    }
     double duration = 0;
     uint32_t mtu = 1500;
 
     CommandLine cmd(__FILE__);
-    cmd.AddValue("mode", "tap (a tap device) or packet (AF_PACKET socket on an interface)", mode);
-    cmd.AddValue("interface", "tap device or interface name", interface);
+    cmd.AddValue("mode",
+                 "tap (a tap device), packet (AF_PACKET socket on an interface) or dpdk (a "
+                 "DPDK port)",
+                 mode);
+    cmd.AddValue("interface", "tap device, interface name, or DPDK port name", interface);
     cmd.AddValue("address", "the node's IPv4 address and prefix length on the segment", address);
     cmd.AddValue("gateway", "next hop for addresses off the segment (none by default)", gateway);
     cmd.AddValue("vip", "the service's virtual IP", vip);
@@ -173,7 +198,10 @@ main(int argc, char* argv[])
     cmd.AddValue("mtu", "MTU of the node's device in bytes", mtu);
     cmd.AddValue("duration", "seconds to run; required", duration);
     cmd.AddValue("flow-log", "CSV file for the flow log (none by default)", flowLogPath);
-    cmd.Parse(argc, argv);
+    cmd.Usage("The load-balancer node on a real interface. With --mode=dpdk, the DPDK EAL's "
+              "arguments follow \"--\", such as -- --no-huge --no-pci --vdev=net_tap0; the "
+              "default is --no-huge --no-pci -m 128 --no-shconf -l 0.");
+    cmd.Parse(ownArguments, argv);
 
     // Configuration, checked once.
     if (!(duration > 0))
@@ -181,10 +209,17 @@ main(int argc, char* argv[])
         NS_FATAL_ERROR("--duration=" << duration << " must be a positive number of seconds: a "
                                      << "real-time run needs a stop time");
     }
-    if (mode != "tap" && mode != "packet")
+    if (mode != "tap" && mode != "packet" && mode != "dpdk")
     {
-        NS_FATAL_ERROR("--mode=" << mode << " is unknown; use tap or packet");
+        NS_FATAL_ERROR("--mode=" << mode << " is unknown; use tap, packet or dpdk");
     }
+#ifndef MARL_LB_HAVE_DPDK
+    if (mode == "dpdk")
+    {
+        NS_FATAL_ERROR("--mode=dpdk needs a build with libdpdk (install libdpdk-dev and "
+                       "reconfigure); use tap or packet");
+    }
+#endif
     std::vector<std::string> serverList = SplitList(servers);
     if (serverList.empty())
     {
@@ -232,14 +267,12 @@ main(int argc, char* argv[])
     stack.SetIpv6StackInstall(false);
     stack.Install(node);
 
-    EmulationHelper::Mode deviceMode =
-        mode == "tap" ? EmulationHelper::TAP : EmulationHelper::PACKET_SOCKET;
     Mac48Address macAddress;
     if (!mac.empty())
     {
         macAddress = Mac48Address(mac.c_str());
     }
-    else if (deviceMode == EmulationHelper::PACKET_SOCKET)
+    else if (mode == "packet")
     {
         macAddress = EmulationHelper::GetInterfaceAddress(interface);
     }
@@ -247,7 +280,58 @@ main(int argc, char* argv[])
     {
         macAddress = Mac48Address::Allocate();
     }
-    Ptr<CheckedFdNetDevice> device = emulation.Install(node, deviceMode, interface, macAddress);
+
+    // The device and its receive counters, whichever kind it is.
+    Ptr<FdNetDevice> device;
+    std::function<uint64_t()> acceptedFrames;
+    std::function<uint64_t(FrameVerdict)> droppedFrames;
+    std::vector<std::pair<std::string, std::function<uint64_t()>>> deviceCounters;
+    if (mode == "dpdk")
+    {
+#ifdef MARL_LB_HAVE_DPDK
+        ealArguments.push_back("--file-prefix=marl-lb-" + std::to_string(getpid()));
+        std::string error;
+        if (!DpdkNetDevice::InitializeEal(ealArguments, error))
+        {
+            NS_FATAL_ERROR(error << "; check the EAL arguments after \"--\"");
+        }
+        Ptr<DpdkNetDevice> dpdk = CreateObject<DpdkNetDevice>();
+        dpdk->SetAttribute("DeviceName", StringValue(interface));
+        dpdk->SetAddress(macAddress);
+        dpdk->SetMtu(static_cast<uint16_t>(mtu));
+        node->AddDevice(dpdk);
+        acceptedFrames = [dpdk]() {
+            return dpdk->GetAcceptedFrames();
+        };
+        droppedFrames = [dpdk](FrameVerdict v) {
+            return dpdk->GetDroppedFrames(v);
+        };
+        deviceCounters.emplace_back("transmit-failures", [dpdk]() {
+            return dpdk->GetTransmitFailures();
+        });
+        device = dpdk;
+#endif
+    }
+    else
+    {
+        EmulationHelper::Mode deviceMode =
+            mode == "tap" ? EmulationHelper::TAP : EmulationHelper::PACKET_SOCKET;
+        Ptr<CheckedFdNetDevice> checked =
+            emulation.Install(node, deviceMode, interface, macAddress);
+        acceptedFrames = [checked]() {
+            return checked->GetAcceptedFrames();
+        };
+        droppedFrames = [checked](FrameVerdict v) {
+            return checked->GetDroppedFrames(v);
+        };
+        deviceCounters.emplace_back("checksums-completed", [checked]() {
+            return checked->GetCompletedChecksums();
+        });
+        deviceCounters.emplace_back("read-errors", [checked]() {
+            return checked->GetReadErrors();
+        });
+        device = checked;
+    }
 
     Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
     int32_t index = ipv4->AddInterface(device);
@@ -303,14 +387,16 @@ main(int argc, char* argv[])
     print("lag-max-ms", lag.maximum.GetSeconds() * 1000);
     print("lag-mean-ms", lag.mean.GetSeconds() * 1000);
     print("lag-samples", lag.samples);
-    print("frames-accepted", device->GetAcceptedFrames());
+    print("frames-accepted", acceptedFrames());
     for (int v = FRAME_OK + 1; v < FRAME_VERDICT_COUNT; ++v)
     {
         print(std::string("frames-dropped-") + FrameVerdictName(static_cast<FrameVerdict>(v)),
-              device->GetDroppedFrames(static_cast<FrameVerdict>(v)));
+              droppedFrames(static_cast<FrameVerdict>(v)));
     }
-    print("checksums-completed", device->GetCompletedChecksums());
-    print("read-errors", device->GetReadErrors());
+    for (const auto& counter : deviceCounters)
+    {
+        print(counter.first, counter.second());
+    }
     print("packets-forwarded", loadBalancer->GetForwardedPackets());
     print("packets-dropped-not-tcp", loadBalancer->GetDroppedPackets(LoadBalancer::DROP_NOT_TCP));
     print("packets-dropped-wrong-port",
@@ -342,5 +428,8 @@ main(int argc, char* argv[])
         WriteFlowLog(output, logger.GetFlows());
     }
     Simulator::Destroy();
+#ifdef MARL_LB_HAVE_DPDK
+    DpdkNetDevice::CleanupEal();
+#endif
     return 0;
 }

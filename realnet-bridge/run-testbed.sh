@@ -23,8 +23,9 @@
 #   --work-scale F     factor on the PHP loop counts (default: 0.05)
 #   --servers N        number of server namespaces, at least 2 (default: 2)
 #   --gre MODE         auto, kernel or user (default: auto)
-#   --lb-device KIND   tap (a tap device in the bridge) or packet (an AF_PACKET socket on a
-#                      veth in the bridge, as on a real NIC) (default: tap)
+#   --lb-device KIND   tap (a tap device in the bridge), packet (an AF_PACKET socket on a
+#                      veth in the bridge, as on a real NIC) or dpdk (DpdkNetDevice on DPDK's
+#                      tap driver, net_tap0, whose tap joins the bridge) (default: tap)
 #   --db FILE          SQLite result database to append both runs to (default: a temporary file)
 #   --keep-dir DIR     copy logs, records and the flow log there before cleaning up
 #   --check            also run the tests (full-size responses, malformed frames) and verify
@@ -73,8 +74,8 @@ if ! [[ $servers =~ ^[0-9]+$ ]] || ((servers < 2 || servers > 8)); then
   echo "run-testbed: --servers=$servers must be a number from 2 to 8" >&2
   exit 2
 fi
-case $lb_device in tap | packet) ;; *)
-  echo "run-testbed: --lb-device=$lb_device is unknown; use tap or packet" >&2
+case $lb_device in tap | packet | dpdk) ;; *)
+  echo "run-testbed: --lb-device=$lb_device is unknown; use tap, packet or dpdk" >&2
   exit 2
   ;;
 esac
@@ -126,6 +127,7 @@ ns_servers=()
 for ((i = 0; i < servers; i++)); do ns_servers+=("$tag-srv$i"); done
 created_namespaces=()
 started_pids=()
+lb_pid=""
 gre_pids=()
 apache_pid_files=()
 tmp=$(mktemp -d /tmp/marl-lb-realnet.XXXXXX)
@@ -161,6 +163,10 @@ cleanup() {
   done
 
   # Deleting a namespace deletes its bridge, veths, tap and TUN devices.
+  # A DPDK node that stopped abnormally leaves its EAL runtime folder, named after its pid.
+  if [[ -n $lb_pid && -d /var/run/dpdk/marl-lb-$lb_pid ]]; then
+    rm -rf "/var/run/dpdk/marl-lb-$lb_pid"
+  fi
   for namespace in "${created_namespaces[@]}"; do
     ip netns delete "$namespace" 2>/dev/null ||
       echo "run-testbed: could not delete network namespace $namespace" >&2
@@ -227,7 +233,16 @@ if [[ $lb_device == tap ]]; then
   ip -n "$ns_lb" tuntap add dev mlbtap0 mode tap
   ip -n "$ns_lb" link set mlbtap0 mtu "$mtu" master br0 up
   lb_interface=mlbtap0
+  lb_arguments=(--mode=tap --interface=mlbtap0)
+  eal_arguments=()
   inject_interfaces=(mlbtap0)
+elif [[ $lb_device == dpdk ]]; then
+  # DPDK's tap driver creates mlbdtap0 when the node starts; it joins the bridge then.
+  lb_interface=mlbdtap0
+  lb_arguments=(--mode=dpdk --interface=net_tap0)
+  eal_arguments=(-- --no-huge --no-pci -m 128 --no-shconf -l 0 --log-level=*:error
+    "--vdev=net_tap0,iface=mlbdtap0")
+  inject_interfaces=(mlbdtap0)
 else
   # The node reads a packet socket on lbnode0, whose peer is a bridge port, like a NIC cabled
   # to a switch. Test frames enter from the switch side.
@@ -235,6 +250,8 @@ else
   ip -n "$ns_lb" link set lbport0 master br0 up
   ip -n "$ns_lb" link set lbnode0 up
   lb_interface=lbnode0
+  lb_arguments=(--mode=packet --interface=lbnode0)
+  eal_arguments=()
   inject_interfaces=(lbport0 lbnode0)
 fi
 
@@ -367,10 +384,10 @@ echo "run-testbed: PHP for-loop cost ${iteration_cost} ns per iteration (n=$cali
 # ---- the ns-3 load balancer ------------------------------------------------------------------
 # It runs until SIGTERM below; the stop time it needs is only a bound.
 lb_bound=$(awk -v d="$duration" 'BEGIN { printf "%d", d + 300 }')
-ip netns exec "$ns_lb" "$build_dir/marl-lb-realnet-lb" --mode="$lb_device" --interface="$lb_interface" \
+ip netns exec "$ns_lb" "$build_dir/marl-lb-realnet-lb" "${lb_arguments[@]}" \
   --address="$lb_address/24" --vip="$vip" --servers="$server_list" --weights="$weight_list" \
   --method="$method" --mtu="$mtu" --duration="$lb_bound" --flow-log="$tmp/flows.csv" \
-  >"$tmp/lb.log" 2>&1 &
+  "${eal_arguments[@]}" >"$tmp/lb.log" 2>&1 &
 lb_pid=$!
 started_pids+=("$lb_pid")
 for _ in $(seq 100); do
@@ -382,6 +399,9 @@ if ! grep -q "realnet-lb ready" "$tmp/lb.log"; then
   echo "run-testbed: the load balancer did not start; its log:" >&2
   cat "$tmp/lb.log" >&2
   exit 1
+fi
+if [[ $lb_device == dpdk ]]; then
+  ip -n "$ns_lb" link set mlbdtap0 mtu "$mtu" master br0 up
 fi
 echo "run-testbed: load balancer $lb_address up on $lb_interface ($lb_device; $method, servers $server_list)"
 

@@ -52,6 +52,10 @@ RecurrentAgentNetImpl::forward(const torch::Tensor& input, const torch::Tensor& 
 std::tuple<torch::Tensor, torch::Tensor>
 RecurrentAgentNetImpl::Step(const torch::Tensor& input, const torch::Tensor& hidden)
 {
+    if (input.size(0) == 1)
+    {
+        return StepOne(input, hidden);
+    }
     auto x = torch::relu(fc1->forward(input));
     x = torch::relu(fc2->forward(x));
 
@@ -66,6 +70,26 @@ RecurrentAgentNetImpl::Step(const torch::Tensor& input, const torch::Tensor& hid
     x = torch::relu(fc3->forward(next));
     x = fc4->forward(x);
     return {x.view({input.size(0), heads, levels}), next};
+}
+
+std::tuple<torch::Tensor, torch::Tensor>
+RecurrentAgentNetImpl::StepOne(const torch::Tensor& input, const torch::Tensor& hidden)
+{
+    // The same computation as Step() for one sample, with matrix-vector products: a matrix
+    // product of one row makes BLAS copy each weight matrix first, which costs more than the
+    // product itself at these sizes.
+    auto x = torch::relu(torch::addmv(fc1->bias, fc1->weight, input[0]));
+    x = torch::relu(torch::addmv(fc2->bias, fc2->weight, x));
+    auto h = hidden[0];
+    auto inputGates = torch::addmv(m_biasIh, m_weightIh, x).chunk(3, 0);
+    auto hiddenGates = torch::addmv(m_biasHh, m_weightHh, h).chunk(3, 0);
+    auto reset = torch::sigmoid(inputGates[0] + hiddenGates[0]);
+    auto update = torch::sigmoid(inputGates[1] + hiddenGates[1]);
+    auto candidate = torch::tanh(inputGates[2] + reset * hiddenGates[2]);
+    auto next = candidate + update * (h - candidate);
+    x = torch::relu(torch::addmv(fc3->bias, fc3->weight, next));
+    x = torch::addmv(fc4->bias, fc4->weight, x);
+    return {x.view({1, heads, levels}), next.unsqueeze(0)};
 }
 
 torch::Tensor

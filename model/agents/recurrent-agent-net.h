@@ -47,6 +47,15 @@ class RecurrentAgentNetImpl : public torch::nn::Module
                                                      const torch::Tensor& hidden);
 
     /**
+     * \brief Runs Step() for a batch of one with matrix-vector products.
+     * \param input observation of shape [1, input]
+     * \param hidden previous hidden state of shape [1, hidden]
+     * \return the values of shape [1, heads, levels] and the new hidden state
+     */
+    std::tuple<torch::Tensor, torch::Tensor> StepOne(const torch::Tensor& input,
+                                                     const torch::Tensor& hidden);
+
+    /**
      * \brief Runs one step for a batch, with a GRU cell computed from the GRU's weights.
      *
      * Equal to forward() on sequences of length 1, but without the sequence machinery, which

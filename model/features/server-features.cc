@@ -30,12 +30,19 @@ InterpolatedPercentile(std::vector<double>& values, double percentile)
     {
         return 0;
     }
-    std::sort(values.begin(), values.end());
     double rank = percentile / 100.0 * (values.size() - 1);
     auto below = static_cast<std::size_t>(std::floor(rank));
-    std::size_t above = std::min(below + 1, values.size() - 1);
     double fraction = rank - below;
-    return values[below] + (values[above] - values[below]) * fraction;
+    // Two order statistics in linear time: the value at rank `below`, then the smallest of
+    // the values above it.
+    std::nth_element(values.begin(), values.begin() + below, values.end());
+    double lower = values[below];
+    if (fraction == 0 || below + 1 >= values.size())
+    {
+        return lower;
+    }
+    double upper = *std::min_element(values.begin() + below + 1, values.end());
+    return lower + (upper - lower) * fraction;
 }
 
 ServerFeatures

@@ -57,7 +57,7 @@ ServerFeatures ComputeServerFeatures(const std::vector<ReservoirSampler::Sample>
 /**
  * \ingroup marl-lb
  * \brief Computes a percentile by linear interpolation between ranks, as numpy does by default.
- * \param values the values; sorted in place
+ * \param values the values; reordered in place
  * \param percentile in [0, 100]
  * \return the percentile, or 0 for no values
  */
