@@ -13,7 +13,7 @@
  * \endverbatim
  *
  * The DPDK pcap virtual device replays in.pcap into the node and records what the node sends
- * in out.pcap, without a NIC or huge pages. in.pcap holds an ARP request for the node, a TCP
+ * in out.pcap, without a NIC or huge pages. in.pcap contains an ARP request for the node, a TCP
  * SYN, ACK and RST of one flow to the VIP, and four frames with bad framing. The test checks
  * that the node answers the ARP request, that each TCP packet leaves in GRE to the server with
  * the client's IPv4 packet byte for byte inside, that the flow table saw the flow start at the
@@ -245,7 +245,7 @@ main()
     int32_t interface = ipv4->AddInterface(device);
     ipv4->AddAddress(interface, Ipv4InterfaceAddress("10.200.0.2", "255.255.255.0"));
     ipv4->SetUp(interface);
-    // The pcap input cannot answer ARP, so the server's MAC is a permanent entry. The ARP cache
+    // The pcap input cannot reply to ARP, so the server's MAC is a permanent entry. The ARP cache
     // is flushed when the device's link comes up, so the entry is added right after that.
     Ptr<ArpCache> arpCache = ipv4->GetInterface(interface)->GetArpCache();
     device->AddLinkChangeCallback(MakeBoundCallback(

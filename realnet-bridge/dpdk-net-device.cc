@@ -80,12 +80,17 @@ DpdkNetDevice::DpdkNetDevice()
       m_counters(std::make_shared<CheckedFdNetDevice::FrameCounters>())
 {
     NS_LOG_FUNCTION(this);
-    if (pipe(m_pipe) != 0)
+    // FdNetDevice needs a descriptor for its own reader thread. The read end of a pipe whose
+    // write end is closed reads end-of-file at once, so that thread ends as soon as it starts
+    // and never competes with the DPDK polling thread.
+    int idle[2];
+    if (pipe(idle) != 0)
     {
         NS_FATAL_ERROR("DpdkNetDevice: pipe() failed (" << std::strerror(errno)
                                                         << "); too many open files?");
     }
-    SetFileDescriptor(m_pipe[0]);
+    close(idle[1]);
+    SetFileDescriptor(idle[0]);
 }
 
 DpdkNetDevice::~DpdkNetDevice()
@@ -301,6 +306,11 @@ DpdkNetDevice::DoFinishStoppingDevice()
     }
     if (m_portStarted)
     {
+        struct rte_eth_stats statistics;
+        if (rte_eth_stats_get(m_port, &statistics) == 0)
+        {
+            m_portReceiveErrors = statistics.ierrors + statistics.imissed + statistics.rx_nombuf;
+        }
         // Stopping and closing flush what the port buffered, such as a pcap device's output.
         rte_eth_dev_stop(m_port);
         rte_eth_dev_close(m_port);
@@ -317,13 +327,9 @@ void
 DpdkNetDevice::DoDispose()
 {
     NS_LOG_FUNCTION(this);
+    // FdNetDevice stops the device, which stops the polling thread and the port, and closes
+    // the idle descriptor.
     FdNetDevice::DoDispose();
-    // FdNetDevice closed the read end; the write end is this device's.
-    if (m_pipe[1] >= 0)
-    {
-        close(m_pipe[1]);
-        m_pipe[1] = -1;
-    }
 }
 
 uint64_t
@@ -337,6 +343,17 @@ DpdkNetDevice::GetDroppedFrames(FrameVerdict verdict) const
 {
     NS_ASSERT(verdict < FRAME_VERDICT_COUNT);
     return m_counters->dropped[verdict];
+}
+
+uint64_t
+DpdkNetDevice::GetPortReceiveErrors() const
+{
+    struct rte_eth_stats statistics;
+    if (m_portStarted && rte_eth_stats_get(m_port, &statistics) == 0)
+    {
+        return statistics.ierrors + statistics.imissed + statistics.rx_nombuf;
+    }
+    return m_portReceiveErrors;
 }
 
 uint64_t

@@ -26,11 +26,11 @@ namespace ns3
  *
  * Debian's ns-3 3.37 is built without DpdkNetDevice, so this device provides one on Debian's
  * libdpdk (22.11). It keeps FdNetDevice's Ethernet framing, MAC address and queueing, but moves
- * frames with DPDK: a polling thread reads bursts with rte_eth_rx_burst(), checks each frame
- * with CheckEthernetFrame() (dropping and counting bad framing, as CheckedFdNetDevice does) and
- * hands it to FdNetDevice; Write() sends a frame with rte_eth_tx_burst(). The FdNetDevice file
- * descriptor is the read end of a pipe that never carries data, so FdNetDevice's own reader
- * stays idle.
+ * frames with DPDK. A polling thread reads bursts with rte_eth_rx_burst() and checks each frame
+ * with CheckEthernetFrame(), dropping and counting bad framing as CheckedFdNetDevice does,
+ * before it hands the frame to FdNetDevice. Write() sends a frame with rte_eth_tx_burst(). The
+ * FdNetDevice file descriptor is the read end of a pipe whose write end is closed, so FdNetDevice's
+ * own reader reads end-of-file and ends at once.
  *
  * The device needs the real-time scheduler, as FdNetDevice does, and an EAL initialized once
  * per process by InitializeEal(). DPDK's virtual devices run without a NIC or huge pages, for
@@ -87,6 +87,15 @@ class DpdkNetDevice : public FdNetDevice
      * \return the number of frames dropped for it
      */
     uint64_t GetDroppedFrames(FrameVerdict verdict) const;
+    /**
+     * \brief Reads the frames that the port itself dropped, before this device saw them.
+     *
+     * The driver's receive errors, missed frames and mbuf shortages (rte_eth_stats ierrors,
+     * imissed and rx_nombuf). A driver drops frames that do not fit its receive buffers (2 KiB
+     * mbufs without scattered receive), such as oversized frames.
+     * \return the count now while the port runs, or at its stop afterwards
+     */
+    uint64_t GetPortReceiveErrors() const;
     /// \return the number of frames the port did not take for sending
     uint64_t GetTransmitFailures() const;
 
@@ -108,9 +117,9 @@ class DpdkNetDevice : public FdNetDevice
     uint16_t m_port{0};                          //!< DPDK port id
     bool m_portStarted{false};                   //!< the port was configured and started
     rte_mempool* m_pool{nullptr};                //!< mbuf pool of the port
-    int m_pipe[2]{-1, -1};                       //!< idle descriptor for FdNetDevice's reader
     std::thread m_pollThread;                    //!< the receive loop
     std::atomic<bool> m_polling{false};          //!< the receive loop runs
+    uint64_t m_portReceiveErrors{0};             //!< port's drops at stop
     std::atomic<uint64_t> m_transmitFailures{0}; //!< frames not sent
     std::shared_ptr<CheckedFdNetDevice::FrameCounters> m_counters; //!< receive counters
 };

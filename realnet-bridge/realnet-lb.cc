@@ -306,6 +306,9 @@ main(int argc, char* argv[])
         droppedFrames = [dpdk](FrameVerdict v) {
             return dpdk->GetDroppedFrames(v);
         };
+        deviceCounters.emplace_back("port-receive-errors", [dpdk]() {
+            return dpdk->GetPortReceiveErrors();
+        });
         deviceCounters.emplace_back("transmit-failures", [dpdk]() {
             return dpdk->GetTransmitFailures();
         });

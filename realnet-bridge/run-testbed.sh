@@ -117,7 +117,7 @@ for program in marl-lb-realnet-lb marl-lb-realnet-replayer marl-lb-realnet-compa
     exit 1
   fi
 done
-[[ -r $trace ]] || { echo "run-testbed: cannot read trace $trace" >&2; exit 1; }
+[[ -r $trace ]] || { echo "run-testbed: cannot read trace $trace; check --trace" >&2; exit 1; }
 
 # ---- everything created is recorded here and removed by cleanup -----------------------------
 tag="mlb$$"
@@ -293,7 +293,7 @@ for ((i = 0; i < servers; i++)); do
   ip -n "$namespace" route replace "$subnet" dev eth0 proto kernel scope link src "$address" \
     advmss "$advmss"
   # The study's setting: a full accept queue replies with RST. Decapsulated packets arrive on the
-  # GRE device with the client's source, which strict reverse-path filtering would drop; the
+  # GRE device with the client's source, which strict reverse-path filtering would drop. The
   # VIP on loopback must not be announced in ARP (the usual direct-server-return settings).
   in_ns "$namespace" sysctl -qw net.ipv4.tcp_abort_on_overflow=1 \
     net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
@@ -510,8 +510,13 @@ for kind in garbage truncated-ipv4 truncated-tcp bad-arp oversized; do
     garbage) name=bad-ipv4 ;; truncated-ipv4) name=truncated-ipv4 ;;
     truncated-tcp) name=bad-transport ;; bad-arp) name=bad-arp ;; oversized) name=oversized ;;
   esac
-  verify "the ${injected[$kind]} $kind frames were counted and dropped ($(counter "frames-dropped-$name"))" \
-    test "$(counter "frames-dropped-$name")" -eq "${injected[$kind]}"
+  dropped=$(counter "frames-dropped-$name")
+  if [[ $kind == oversized && $lb_device == dpdk ]]; then
+    # DPDK's tap driver drops frames that do not fit its 2 KiB mbufs before the node reads them.
+    dropped=$((dropped + $(counter port-receive-errors)))
+  fi
+  verify "the ${injected[$kind]} $kind frames were counted and dropped ($dropped)" \
+    test "$dropped" -eq "${injected[$kind]}"
 done
 for ((i = 0; i < servers; i++)); do
   # ReasmReqds: field 15 of the second "Ip:" line, counted in the server's own namespace.

@@ -17,7 +17,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libdpdk-dev dpdk-dev
   libbenchmark-dev gnuplot-nox libtcmalloc-minimal4
-  apache2 apache2-utils libapache2-mod-php wrk iputils-ping iproute2
+  apache2 apache2-utils libapache2-mod-php wrk curl iputils-ping iproute2
 )
 
 missing=()
