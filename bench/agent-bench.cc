@@ -19,8 +19,8 @@
 #include "ns3/qmix-learner.h"
 #include "ns3/reward-function.h"
 #include "ns3/rng-seed-manager.h"
-#include "ns3/simulator.h"
 #include "ns3/server-features.h"
+#include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
 #include <benchmark/benchmark.h>

@@ -72,7 +72,9 @@ main(int argc, char* argv[])
     cmd.AddValue("database", "SQLite file that every run is appended to; empty for none", database);
     cmd.AddValue("csv", "CSV file for the tables; empty for none", csv);
     cmd.AddValue("plots", "path prefix of the JCT CDF plot per rate; empty for none", plots);
-    cmd.AddValue("progress", "simulated seconds between progress lines on stderr; 0 for none", progress);
+    cmd.AddValue("progress",
+                 "simulated seconds between progress lines on stderr; 0 for none",
+                 progress);
     cmd.Parse(argc, argv);
 
     if (scale != "moderate" && scale != "large")
@@ -143,10 +145,10 @@ main(int argc, char* argv[])
                 Time end = begin + Seconds(duration);
                 if (full.GetDuration() < end)
                 {
-                    NS_FATAL_ERROR("trace " << path.str() << " lasts " << full.GetDuration().As(Time::S)
-                                            << ", too short for " << runs << " runs of "
-                                            << duration << " s after " << skip
-                                            << " s; lower --runs or --duration");
+                    NS_FATAL_ERROR("trace " << path.str() << " lasts "
+                                            << full.GetDuration().As(Time::S) << ", too short for "
+                                            << runs << " runs of " << duration << " s after "
+                                            << skip << " s; lower --runs or --duration");
                 }
                 std::vector<TraceRequest> window;
                 for (const auto& request : full.GetRequests())

@@ -42,7 +42,9 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Runs the study's large-scale testbed with Poisson traffic at its two rates.");
     cmd.AddValue("methods", "comma-separated methods, or all", methodList);
-    cmd.AddValue("duration", "seconds of traffic per run (the study's episodes last 30 s)", duration);
+    cmd.AddValue("duration",
+                 "seconds of traffic per run (the study's episodes last 30 s)",
+                 duration);
     cmd.AddValue("drain", "seconds after the last request before the run ends", drain);
     cmd.AddValue("load", "share of the 144 CPUs that the 419.3 requests/s rate fills", load);
     cmd.AddValue("seed", "ns-3 random seed", seed);
@@ -70,11 +72,10 @@ main(int argc, char* argv[])
     double scaleFactor = load * helper.GetTotalCpus() / (studyRates[1] * meanWork.GetSeconds());
 
     ExperimentRunner runner(helper);
-    runner.SetResultStore(store,
-                          "marl-lb-large-scale",
-                          {{"scale", "large"},
-                           {"duration_s", std::to_string(duration)},
-                           {"mean_work_ms", "200"}});
+    runner.SetResultStore(
+        store,
+        "marl-lb-large-scale",
+        {{"scale", "large"}, {"duration_s", std::to_string(duration)}, {"mean_work_ms", "200"}});
     for (int i = 0; i < 2; ++i)
     {
         double rate = studyRates[i] * scaleFactor;
@@ -84,15 +85,16 @@ main(int argc, char* argv[])
                                                            iterationCost,
                                                            100 + 2 * i);
         std::cout << std::fixed << std::setprecision(1) << "study rate " << studyRates[i]
-                  << " requests/s, here "
-                  << std::setprecision(1) << rate << " requests/s (" << trace.GetSize()
-                  << " requests), offered load " << std::setprecision(3)
+                  << " requests/s, here " << std::setprecision(1) << rate << " requests/s ("
+                  << trace.GetSize() << " requests), offered load " << std::setprecision(3)
                   << rate * meanWork.GetSeconds() / helper.GetTotalCpus() << " of "
                   << helper.GetTotalCpus() << " CPUs\n";
         PrintSummaryHeader(std::cout, printSpeed);
         for (const auto& method : methods)
         {
-            PrintSummary(std::cout, runner.Run(method, trace, Seconds(drain), seed, run), printSpeed);
+            PrintSummary(std::cout,
+                         runner.Run(method, trace, Seconds(drain), seed, run),
+                         printSpeed);
         }
         std::cout << "\n";
     }

@@ -107,8 +107,9 @@ main(int argc, char* argv[])
     }
     if (iterationCostNs <= 0 && !(load > 0 && load <= 2))
     {
-        NS_FATAL_ERROR("--load=" << load << " is outside (0, 2]; give the target CPU utilisation "
-                                            "such as 0.875, or --iteration-cost");
+        NS_FATAL_ERROR("--load=" << load
+                                 << " is outside (0, 2]; give the target CPU utilisation "
+                                    "such as 0.875, or --iteration-cost");
     }
     std::vector<MethodSpec> methods = ParseMethodList(methodList, "--method");
     Ptr<ResultStore> store;
@@ -143,12 +144,10 @@ main(int argc, char* argv[])
     }
     TestbedHelper helper = TestbedHelper::Moderate();
     helper.SetMtu(static_cast<uint16_t>(mtu));
-    Time iterationCost = iterationCostNs > 0
-                             ? NanoSeconds(iterationCostNs)
-                             : CalibrateIterationCost(trace,
-                                                      Seconds(duration),
-                                                      helper.GetTotalCpus(),
-                                                      load);
+    Time iterationCost =
+        iterationCostNs > 0
+            ? NanoSeconds(iterationCostNs)
+            : CalibrateIterationCost(trace, Seconds(duration), helper.GetTotalCpus(), load);
     helper.SetServerAttribute("IterationCost", TimeValue(iterationCost));
     // The RLB agents are evaluated: greedy actions, no exploration and no learning.
     helper.SetAgentAttribute("EnableTraining", BooleanValue(false));

@@ -49,9 +49,9 @@ class ComparisonTable
     /// Per-run statistics of one cell.
     struct Cell
     {
-        std::vector<double> meanMs;   //!< mean JCT of each run
-        std::vector<double> p90Ms;    //!< 90th percentile of each run
-        std::vector<double> failed;   //!< failed requests of each run
+        std::vector<double> meanMs; //!< mean JCT of each run
+        std::vector<double> p90Ms;  //!< 90th percentile of each run
+        std::vector<double> failed; //!< failed requests of each run
     };
 
     /**
@@ -64,8 +64,8 @@ class ComparisonTable
                     const std::string& title,
                     const std::vector<double> Cell::*values) const;
 
-    std::vector<std::string> m_methods;           //!< row order
-    std::vector<std::string> m_rates;             //!< column order
+    std::vector<std::string> m_methods;                          //!< row order
+    std::vector<std::string> m_rates;                            //!< column order
     std::map<std::pair<std::string, std::string>, Cell> m_cells; //!< by method and rate
 };
 

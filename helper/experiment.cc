@@ -97,9 +97,8 @@ ParseMethodList(const std::string& list, const std::string& option)
         }
         if (!found)
         {
-            NS_FATAL_ERROR("unknown method '" << name << "' in " << option
-                                              << "; valid methods are " << JoinNames(false)
-                                              << ", or all");
+            NS_FATAL_ERROR("unknown method '" << name << "' in " << option << "; valid methods are "
+                                              << JoinNames(false) << ", or all");
         }
         if (found->policy.empty())
         {
@@ -111,8 +110,7 @@ ParseMethodList(const std::string& list, const std::string& option)
         TypeId agent;
         if (!found->agent.empty() && !TypeId::LookupByNameFailSafe(found->agent, &agent))
         {
-            NS_FATAL_ERROR("method '" << name << "' needs the learning agents ("
-                                      << found->agent
+            NS_FATAL_ERROR("method '" << name << "' needs the learning agents (" << found->agent
                                       << "), which are in the ns3-marl-lb-agents library; "
                                          "build with libtorch-dev installed and link the "
                                          "program with that library");
@@ -174,8 +172,8 @@ ExperimentRunner::ReportProgress(Time stop)
     double simulated = Simulator::Now().GetSeconds();
     double speed = elapsed > 0 ? simulated / elapsed : 0;
     double left = speed > 0 ? (stop.GetSeconds() - simulated) / speed : 0;
-    std::cerr << std::fixed << std::setprecision(1) << "[" << m_label << "] " << simulated
-              << " of " << stop.GetSeconds() << " s simulated, " << std::setprecision(0)
+    std::cerr << std::fixed << std::setprecision(1) << "[" << m_label << "] " << simulated << " of "
+              << stop.GetSeconds() << " s simulated, " << std::setprecision(0)
               << (elapsed > 0 ? Simulator::GetEventCount() / elapsed : 0) << " events/s, about "
               << left << " s left" << std::endl;
     if (Simulator::Now() + m_progressInterval < stop)
@@ -299,11 +297,11 @@ PrintSummary(std::ostream& os, const ExperimentResult& result, bool printSpeed)
         shares << (s > 0 ? "/" : "") << perServer[s];
     }
     os << std::left << std::setw(10) << result.method.label << std::right << std::setw(9)
-              << summary.GetRequests() << std::setw(10) << summary.GetCompleted() << std::setw(8)
-              << summary.GetFailed() << std::fixed << std::setprecision(1) << std::setw(10)
-              << summary.GetMeanMs() << std::setw(10) << summary.GetPercentileMs(50)
-              << std::setw(10) << summary.GetPercentileMs(90) << std::setw(10)
-              << summary.GetPercentileMs(99) << "  " << shares.str();
+       << summary.GetRequests() << std::setw(10) << summary.GetCompleted() << std::setw(8)
+       << summary.GetFailed() << std::fixed << std::setprecision(1) << std::setw(10)
+       << summary.GetMeanMs() << std::setw(10) << summary.GetPercentileMs(50) << std::setw(10)
+       << summary.GetPercentileMs(90) << std::setw(10) << summary.GetPercentileMs(99) << "  "
+       << shares.str();
     if (printSpeed)
     {
         os << "  " << std::setprecision(2) << result.simulated.GetSeconds() / result.wallSeconds
@@ -330,9 +328,9 @@ PrintSummary(std::ostream& os, const ExperimentResult& result, bool printSpeed)
     for (const auto& [cpus, count] : requests)
     {
         os << " " << cpus << "-CPU servers: " << std::setprecision(1)
-                  << 100.0 * count / std::max<uint64_t>(dispatched, 1) << " % of requests, "
-                  << std::setprecision(2) << busy[cpus] / std::max<uint64_t>(samples[cpus], 1)
-                  << " busy workers;";
+           << 100.0 * count / std::max<uint64_t>(dispatched, 1) << " % of requests, "
+           << std::setprecision(2) << busy[cpus] / std::max<uint64_t>(samples[cpus], 1)
+           << " busy workers;";
     }
     os << std::endl;
 }

@@ -27,9 +27,9 @@ namespace ns3
  */
 struct MethodSpec
 {
-    std::string name;          //!< command-line name, such as "sed"
-    std::string label;         //!< name as the study prints it, such as "SED"
-    std::string policy;        //!< TypeId name of the policy; empty if not implemented yet
+    std::string name;            //!< command-line name, such as "sed"
+    std::string label;           //!< name as the study prints it, such as "SED"
+    std::string policy;          //!< TypeId name of the policy; empty if not implemented yet
     bool busyWorkerProbe{false}; //!< true if the load balancers probe the servers (AWCMP)
     /// TypeId name of the learning agent on each load balancer; empty for none.
     std::string agent;
@@ -137,13 +137,13 @@ class ExperimentRunner
      */
     void ReportProgress(Time stop);
 
-    TestbedHelper m_testbed;                          //!< testbed configuration
-    Ptr<ResultStore> m_store;                         //!< result database, may be null
-    std::string m_example;                            //!< calling program
-    std::map<std::string, std::string> m_parameters;  //!< caller's parameters
-    Time m_progressInterval;                          //!< zero: no progress lines
-    double m_wallStart{0};                            //!< wall clock at the run's start
-    std::string m_label;                              //!< method of the run in progress
+    TestbedHelper m_testbed;                         //!< testbed configuration
+    Ptr<ResultStore> m_store;                        //!< result database, may be null
+    std::string m_example;                           //!< calling program
+    std::map<std::string, std::string> m_parameters; //!< caller's parameters
+    Time m_progressInterval;                         //!< zero: no progress lines
+    double m_wallStart{0};                           //!< wall clock at the run's start
+    std::string m_label;                             //!< method of the run in progress
 };
 
 /**

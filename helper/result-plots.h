@@ -70,7 +70,7 @@ class ResultPlots
      */
     std::string Write(class Gnuplot& plot, const std::string& name) const;
 
-    std::string m_prefix;                     //!< path prefix of the files
+    std::string m_prefix;                       //!< path prefix of the files
     mutable std::vector<std::string> m_scripts; //!< scripts written so far
 };
 

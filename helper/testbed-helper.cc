@@ -17,8 +17,8 @@
 #include "ns3/ipv4-static-routing.h"
 #include "ns3/log.h"
 #include "ns3/mac48-address.h"
-#include "ns3/pointer.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
@@ -79,7 +79,8 @@ Testbed::SampleServers(Time interval, Time stop)
     }
     if (now + interval <= stop)
     {
-        m_samplingEvent = Simulator::Schedule(interval, &Testbed::SampleServers, this, interval, stop);
+        m_samplingEvent =
+            Simulator::Schedule(interval, &Testbed::SampleServers, this, interval, stop);
     }
 }
 
@@ -387,8 +388,9 @@ TestbedHelper::InstallGreEndpoint(Ptr<Node> node, Ipv4Address vip)
     device->SetNeedsArp(false);
     // Nothing is routed out of the tunnel device: the VIP is a /32 on it, and replies leave by
     // the server's own interface.
-    device->SetSendCallback(
-        [](Ptr<Packet>, const Address&, const Address&, uint16_t) { return false; });
+    device->SetSendCallback([](Ptr<Packet>, const Address&, const Address&, uint16_t) {
+        return false;
+    });
     node->AddDevice(device);
     uint32_t interface = ipv4->AddInterface(device);
     ipv4->AddAddress(interface, Ipv4InterfaceAddress(vip, Ipv4Mask("/32")));

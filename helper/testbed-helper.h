@@ -80,10 +80,10 @@ class Testbed : public Object
     /// Ground truth of one server at one time.
     struct ServerSample
     {
-        Time time;           //!< when the sample was taken
-        uint32_t server;     //!< the server's index
+        Time time;            //!< when the sample was taken
+        uint32_t server;      //!< the server's index
         uint32_t busyWorkers; //!< workers holding a connection
-        uint32_t backlog;    //!< connections in the accept queue
+        uint32_t backlog;     //!< connections in the accept queue
     };
 
     /**
@@ -154,9 +154,9 @@ class Testbed : public Object
      */
     void SampleServers(Time interval, Time stop);
 
-    std::vector<ServerSample> m_serverSamples; //!< samples taken so far
+    std::vector<ServerSample> m_serverSamples;           //!< samples taken so far
     Callback<void, const RequestRecord&> m_requestEnded; //!< receives finished requests
-    EventId m_samplingEvent;                   //!< next sampling
+    EventId m_samplingEvent;                             //!< next sampling
 
     /// Load balancer and server of each live flow.
     std::map<std::pair<uint64_t, uint64_t>, std::pair<uint32_t, uint32_t>> m_flowPath;
@@ -318,23 +318,23 @@ class TestbedHelper
     static Ptr<GreL4Protocol> InstallGreEndpoint(Ptr<Node> node, Ipv4Address vip);
 
   private:
-    uint32_t m_clients{1};              //!< client nodes
-    uint32_t m_loadBalancers{2};        //!< load balancer nodes
-    std::vector<uint32_t> m_serverCpus; //!< CPUs of each server
-    DataRate m_linkRate;                //!< rate of every link
-    Time m_linkDelay;                   //!< delay of every link
-    Ipv4Address m_vip;                  //!< the service's virtual IP
-    bool m_enableQueueDiscs{false};     //!< keep the default queue discipline
-    uint16_t m_mtu{1500};               //!< MTU of every link
+    uint32_t m_clients{1};               //!< client nodes
+    uint32_t m_loadBalancers{2};         //!< load balancer nodes
+    std::vector<uint32_t> m_serverCpus;  //!< CPUs of each server
+    DataRate m_linkRate;                 //!< rate of every link
+    Time m_linkDelay;                    //!< delay of every link
+    Ipv4Address m_vip;                   //!< the service's virtual IP
+    bool m_enableQueueDiscs{false};      //!< keep the default queue discipline
+    uint16_t m_mtu{1500};                //!< MTU of every link
     bool m_enableBusyWorkerProbe{false}; //!< install a BusyWorkerProbe per load balancer
-    ObjectFactory m_dataPlane;          //!< creates each load balancer's data plane
-    ObjectFactory m_loadBalancer;       //!< creates the load balancers
-    ObjectFactory m_server;             //!< creates the servers
-    ObjectFactory m_client;             //!< creates the clients
-    ObjectFactory m_edgeRouting;        //!< creates the router's per-flow ECMP
-    ObjectFactory m_busyWorkerProbe;    //!< creates the busy-worker probes
-    bool m_enableAgent{false};          //!< install an agent per load balancer
-    ObjectFactory m_agent;              //!< creates the agents
+    ObjectFactory m_dataPlane;           //!< creates each load balancer's data plane
+    ObjectFactory m_loadBalancer;        //!< creates the load balancers
+    ObjectFactory m_server;              //!< creates the servers
+    ObjectFactory m_client;              //!< creates the clients
+    ObjectFactory m_edgeRouting;         //!< creates the router's per-flow ECMP
+    ObjectFactory m_busyWorkerProbe;     //!< creates the busy-worker probes
+    bool m_enableAgent{false};           //!< install an agent per load balancer
+    ObjectFactory m_agent;               //!< creates the agents
 };
 
 } // namespace ns3

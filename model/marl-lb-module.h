@@ -7,9 +7,9 @@
 #ifndef MARL_LB_MODULE_H
 #define MARL_LB_MODULE_H
 
+#include "ns3/alias-table.h"
 #include "ns3/apache-server.h"
 #include "ns3/busy-worker-probe.h"
-#include "ns3/alias-table.h"
 #include "ns3/comparison-table.h"
 #include "ns3/ecmp-policy.h"
 #include "ns3/episode-replay-buffer.h"

@@ -25,6 +25,10 @@
  *   marl-lb-realnet-lb --interface=mlbtap0 --address=10.200.0.2/24 --vip=10.200.1.1 \
  *       --servers=10.200.0.101,10.200.0.102 --weights=1,1 --method=sed --duration=30 \
  *       --flow-log=flows.csv
+ * With a learning method (rlb-qmix, rlb-i-sac, rlb-s-sac) the node also runs one agent of the
+ * method that sets the SED weights, in evaluation mode (no training); --agent-checkpoint loads a
+ * trained agent, otherwise the agent starts from fresh networks. This needs a build with the
+ * ns3-marl-lb-agents library (libtorch).
  * With --mode=dpdk the port is a DPDK device, named by --interface, and the EAL's arguments
  * follow "--":
  *   marl-lb-realnet-lb --mode=dpdk --interface=net_tap0 ... -- --no-huge --no-pci \
@@ -36,6 +40,9 @@
 #include "lb-data-plane.h"
 #include "load-balancer.h"
 #include "realnet-records.h"
+#ifdef MARL_LB_HAVE_AGENTS
+#    include "lb-agent.h"
+#endif
 #ifdef MARL_LB_HAVE_DPDK
 #    include "dpdk-net-device.h"
 #endif
@@ -164,6 +171,7 @@ main(int argc, char* argv[])
     std::string method = "sed";
     std::string mac;
     std::string flowLogPath;
+    std::string agentCheckpoint;
     // EAL arguments of --mode=dpdk: whatever follows "--" on the command line, or these.
     std::vector<std::string> ealArguments =
         {"--no-huge", "--no-pci", "-m", "128", "--no-shconf", "-l", "0", "--log-level=*:error"};
@@ -198,6 +206,10 @@ main(int argc, char* argv[])
     cmd.AddValue("mtu", "MTU of the node's device in bytes", mtu);
     cmd.AddValue("duration", "seconds to run; required", duration);
     cmd.AddValue("flow-log", "CSV file for the flow log (none by default)", flowLogPath);
+    cmd.AddValue("agent-checkpoint",
+                 "checkpoint of a trained agent for an RLB method, which then only evaluates "
+                 "(none by default: a freshly initialised agent, also without training)",
+                 agentCheckpoint);
     cmd.Usage("The load-balancer node on a real interface. With --mode=dpdk, the DPDK EAL's "
               "arguments follow \"--\", such as -- --no-huge --no-pci --vdev=net_tap0; the "
               "default is --no-huge --no-pci -m 128 --no-shconf -l 0.");
@@ -252,6 +264,16 @@ main(int argc, char* argv[])
         NS_FATAL_ERROR("--method=" << method << " probes the simulated servers' status port, "
                                    << "which real Apache servers do not have; pick another "
                                    << "method");
+    }
+    if (!agentCheckpoint.empty() && methods[0].agent.empty())
+    {
+        NS_FATAL_ERROR("--agent-checkpoint is for the learning methods (rlb-qmix, rlb-i-sac, "
+                       << "rlb-s-sac); --method=" << method << " has no agent");
+    }
+    if (!agentCheckpoint.empty() && access(agentCheckpoint.c_str(), R_OK) != 0)
+    {
+        NS_FATAL_ERROR("--agent-checkpoint=" << agentCheckpoint << " cannot be read; give the "
+                                             << "file that training wrote");
     }
 
     // The node: real-time scheduler, checksums, a checked device on the real interface.
@@ -369,6 +391,24 @@ main(int argc, char* argv[])
     node->AddApplication(loadBalancer);
     loadBalancer->SetStartTime(Seconds(0));
     loadBalancer->SetStopTime(Seconds(duration));
+
+    // The learning method's agent: one, alone in its team, that only evaluates.
+    if (!methods[0].agent.empty())
+    {
+#ifdef MARL_LB_HAVE_AGENTS
+        ObjectFactory agentFactory(methods[0].agent);
+        agentFactory.Set("EnableTraining", BooleanValue(false));
+        agentFactory.Set("Checkpoint", StringValue(agentCheckpoint));
+        Ptr<LbAgent> agent = agentFactory.Create<LbAgent>();
+        agent->SetAttribute("LoadBalancer", PointerValue(loadBalancer));
+        node->AddApplication(agent);
+        agent->SetStartTime(Seconds(0));
+        agent->SetStopTime(Seconds(duration));
+        NS_LOG_INFO("agent " << methods[0].agent
+                             << (agentCheckpoint.empty() ? " (fresh)" : " from ")
+                             << agentCheckpoint);
+#endif
+    }
 
     FlowLogger logger;
     dataPlane->TraceConnectWithoutContext("ServerSelected",

@@ -31,7 +31,7 @@ const Time LINK_DELAY = MicroSeconds(25);
  * \param server [out] receives the server's served-request count
  * \return the records, in trace order
  */
-template <typename Configure>
+template<typename Configure>
 std::vector<RequestRecord>
 RunSingleServer(const std::vector<TraceRequest>& requests,
                 uint32_t cpus,
@@ -62,7 +62,8 @@ RunSingleServer(const std::vector<TraceRequest>& requests,
 std::string
 ForLoopUrl(Time work)
 {
-    return "/dummy.php/?n=" + std::to_string(work.GetNanoSeconds() / ITERATION_COST.GetNanoSeconds());
+    return "/dummy.php/?n="
+         + std::to_string(work.GetNanoSeconds() / ITERATION_COST.GetNanoSeconds());
 }
 
 } // namespace
@@ -83,10 +84,11 @@ class IdleServerJctTestCase : public TestCase
     void DoRun() override
     {
         const Time work = MilliSeconds(100);
-        auto records = RunSingleServer({{Seconds(0), ForLoopUrl(work)}},
-                                       2,
-                                       [](TestbedHelper&) {},
-                                       Seconds(2));
+        auto records = RunSingleServer(
+            {{Seconds(0), ForLoopUrl(work)}},
+            2,
+            [](TestbedHelper&) {},
+            Seconds(2));
         NS_TEST_ASSERT_MSG_EQ(records.size(), 1, "one request was replayed");
         NS_TEST_ASSERT_MSG_EQ(RequestOutcomeName(records[0].outcome),
                               "completed",
@@ -96,7 +98,9 @@ class IdleServerJctTestCase : public TestCase
         // microsecond per segment and hop.
         Time network = LINK_DELAY * 12;
         Time jct = records[0].GetJct();
-        NS_TEST_ASSERT_MSG_GT_OR_EQ(jct, work + network, "JCT is at least work plus 12 link delays");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(jct,
+                                    work + network,
+                                    "JCT is at least work plus 12 link delays");
         NS_TEST_ASSERT_MSG_LT(jct,
                               work + network + MicroSeconds(100),
                               "JCT exceeds work plus network delay by at most 100 us");
@@ -123,7 +127,11 @@ class ProcessorSharingTestCase : public TestCase
     void DoRun() override
     {
         std::vector<TraceRequest> requests(4, {Seconds(0), ForLoopUrl(MilliSeconds(100))});
-        auto records = RunSingleServer(requests, 2, [](TestbedHelper&) {}, Seconds(2));
+        auto records = RunSingleServer(
+            requests,
+            2,
+            [](TestbedHelper&) {},
+            Seconds(2));
         NS_TEST_ASSERT_MSG_EQ(records.size(), 4, "four requests were replayed");
         for (const auto& record : records)
         {
@@ -138,7 +146,11 @@ class ProcessorSharingTestCase : public TestCase
         }
 
         // One request alone on the same server takes 100 ms: the slowdown is the sharing.
-        auto alone = RunSingleServer({requests[0]}, 2, [](TestbedHelper&) {}, Seconds(2));
+        auto alone = RunSingleServer(
+            {requests[0]},
+            2,
+            [](TestbedHelper&) {},
+            Seconds(2));
         NS_TEST_ASSERT_MSG_EQ_TOL(alone[0].GetJct().GetSeconds(),
                                   0.100,
                                   0.001,
@@ -233,12 +245,14 @@ class ServerTraceSourcesTestCase : public TestCase
         uint32_t maxBacklog = 0;
         testbed->serverApps[0]->TraceConnectWithoutContext(
             "BusyWorkers",
-            MakeCallback(+[](uint32_t* max, uint32_t, uint32_t now) { *max = std::max(*max, now); })
-                .Bind(&maxBusy));
+            MakeCallback(+[](uint32_t* max, uint32_t, uint32_t now) {
+                *max = std::max(*max, now);
+            }).Bind(&maxBusy));
         testbed->serverApps[0]->TraceConnectWithoutContext(
             "BacklogLength",
-            MakeCallback(+[](uint32_t* max, uint32_t, uint32_t now) { *max = std::max(*max, now); })
-                .Bind(&maxBacklog));
+            MakeCallback(+[](uint32_t* max, uint32_t, uint32_t now) {
+                *max = std::max(*max, now);
+            }).Bind(&maxBacklog));
         uint32_t busyAt20ms = 0;
         uint32_t backlogAt20ms = 0;
         Simulator::Schedule(MilliSeconds(20), [&]() {

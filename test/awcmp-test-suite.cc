@@ -204,11 +204,9 @@ RecordBusyWorkers(Ptr<Testbed> testbed, std::vector<BusyHistory>* histories)
     {
         testbed->serverApps[s]->TraceConnectWithoutContext(
             "BusyWorkers",
-            MakeCallback(+[](BusyHistory* history, uint32_t, uint32_t busy)
-                         {
-                             history->push_back({Simulator::Now(), busy});
-                         })
-                .Bind(&(*histories)[s]));
+            MakeCallback(+[](BusyHistory* history, uint32_t, uint32_t busy) {
+                history->push_back({Simulator::Now(), busy});
+            }).Bind(&(*histories)[s]));
     }
 }
 
@@ -224,13 +222,13 @@ RecordReplies(Ptr<Testbed> testbed, uint32_t loadBalancer, std::vector<Reply>* r
     LbDataPlane* dataPlane = PeekPointer(testbed->loadBalancerApps[loadBalancer]->GetDataPlane());
     testbed->probeApps[loadBalancer]->TraceConnectWithoutContext(
         "BusyWorkers",
-        MakeCallback(
-            +[](std::vector<Reply>* replies, LbDataPlane* dataPlane, uint32_t server, uint32_t busy)
-            {
-                replies->push_back(
-                    {Simulator::Now(), server, busy, dataPlane->GetServers()[server].weight});
-            })
-            .Bind(replies, dataPlane));
+        MakeCallback(+[](std::vector<Reply>* replies,
+                         LbDataPlane* dataPlane,
+                         uint32_t server,
+                         uint32_t busy) {
+            replies->push_back(
+                {Simulator::Now(), server, busy, dataPlane->GetServers()[server].weight});
+        }).Bind(replies, dataPlane));
 }
 
 /**
@@ -246,15 +244,13 @@ SampleWeights(Ptr<Testbed> testbed, Time offset, Time stop, std::vector<WeightSa
     Ptr<LbDataPlane> dataPlane = testbed->loadBalancerApps[0]->GetDataPlane();
     for (int64_t tick = 0; PROBE_INTERVAL * tick + offset <= stop; ++tick)
     {
-        Simulator::Schedule(PROBE_INTERVAL * tick + offset,
-                            [dataPlane, samples, tick]()
-                            {
-                                const auto& servers = dataPlane->GetServers();
-                                for (uint32_t s = 0; s < servers.size(); ++s)
-                                {
-                                    samples->push_back({tick, s, servers[s].weight});
-                                }
-                            });
+        Simulator::Schedule(PROBE_INTERVAL * tick + offset, [dataPlane, samples, tick]() {
+            const auto& servers = dataPlane->GetServers();
+            for (uint32_t s = 0; s < servers.size(); ++s)
+            {
+                samples->push_back({tick, s, servers[s].weight});
+            }
+        });
     }
 }
 
@@ -399,16 +395,20 @@ class BusyWorkersMatchServerTestCase : public TestCase
                                                 << ", but had " << Describe(truth)
                                                 << " since the probe");
             }
-            NS_TEST_ASSERT_MSG_EQ(
-                ticks.size(), TicksUntil(stop), "server " << s << " answered once per tick");
-            NS_TEST_ASSERT_MSG_GT_OR_EQ(
-                reported.size(), 3, "the load on server " << s << " changed over the run");
-            NS_TEST_ASSERT_MSG_GT_OR_EQ(
-                *reported.rbegin(), 2, "server " << s << " had several requests at once");
+            NS_TEST_ASSERT_MSG_EQ(ticks.size(),
+                                  TicksUntil(stop),
+                                  "server " << s << " answered once per tick");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(reported.size(),
+                                        3,
+                                        "the load on server " << s << " changed over the run");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(*reported.rbegin(),
+                                        2,
+                                        "server " << s << " had several requests at once");
             NS_TEST_ASSERT_MSG_EQ(last, 0, "server " << s << " was idle at the last probe");
         }
-        NS_TEST_ASSERT_MSG_EQ(
-            replies.size(), 2 * TicksUntil(stop), "one reply per server and tick");
+        NS_TEST_ASSERT_MSG_EQ(replies.size(),
+                              2 * TicksUntil(stop),
+                              "one reply per server and tick");
     }
 };
 
@@ -459,8 +459,8 @@ class WeightFollowsBusyWorkersTestCase : public TestCase
             Simulator::Run();
             Simulator::Destroy();
 
-            std::string label
-                = "tick " + std::to_string(c.weightUpdateInterval.GetMilliSeconds()) + " ms: ";
+            std::string label =
+                "tick " + std::to_string(c.weightUpdateInterval.GetMilliSeconds()) + " ms: ";
             NS_TEST_ASSERT_MSG_EQ(staticWeights.size(), 2, label << "two servers");
             NS_TEST_ASSERT_MSG_EQ_TOL(staticWeights[0], 2.0, WEIGHT_TOL, label << "weight is CPUs");
             NS_TEST_ASSERT_MSG_EQ_TOL(staticWeights[1], 4.0, WEIGHT_TOL, label << "weight is CPUs");
@@ -469,17 +469,13 @@ class WeightFollowsBusyWorkersTestCase : public TestCase
             for (const WeightSample& sample : samples)
             {
                 Time probed = PROBE_INTERVAL * sample.tick;
-                std::set<uint32_t> truth
-                    = ValuesDuring(histories[sample.server], probed, probed + MAX_REPLY_DELAY);
+                std::set<uint32_t> truth =
+                    ValuesDuring(histories[sample.server], probed, probed + MAX_REPLY_DELAY);
                 double staticWeight = staticWeights[sample.server];
-                bool matches
-                    = std::any_of(truth.begin(),
-                                  truth.end(),
-                                  [&](uint32_t busy)
-                                  {
-                                      return std::abs(sample.weight * (busy + 1) - staticWeight)
-                                          <= WEIGHT_TOL * staticWeight;
-                                  });
+                bool matches = std::any_of(truth.begin(), truth.end(), [&](uint32_t busy) {
+                    return std::abs(sample.weight * (busy + 1) - staticWeight)
+                        <= WEIGHT_TOL * staticWeight;
+                });
                 NS_TEST_ASSERT_MSG_EQ(matches,
                                       true,
                                       label << "server " << sample.server << " had weight "
@@ -488,12 +484,14 @@ class WeightFollowsBusyWorkersTestCase : public TestCase
                                             << " busy workers when probed");
                 lowered[sample.server] = lowered[sample.server] || sample.weight < staticWeight;
             }
-            NS_TEST_ASSERT_MSG_EQ(
-                samples.size(), 2 * TicksUntil(stop - sampleOffset), label << "samples");
+            NS_TEST_ASSERT_MSG_EQ(samples.size(),
+                                  2 * TicksUntil(stop - sampleOffset),
+                                  label << "samples");
             for (uint32_t s = 0; s < 2; ++s)
             {
-                NS_TEST_ASSERT_MSG_EQ(
-                    lowered[s], true, label << "server " << s << "'s weight dropped under load");
+                NS_TEST_ASSERT_MSG_EQ(lowered[s],
+                                      true,
+                                      label << "server " << s << "'s weight dropped under load");
                 NS_TEST_ASSERT_MSG_EQ_TOL(samples[samples.size() - 2 + s].weight,
                                           staticWeights[s],
                                           WEIGHT_TOL,
@@ -551,8 +549,9 @@ class ProbesCrossNetworkTestCase : public TestCase
         TestbedHelper helper = MakeProbedTestbed(2, {2, 4});
         helper.SetEnableBusyWorkerProbe(probe);
         Ptr<Testbed> testbed = helper.Build();
-        testbed->ReplayTrace(
-            RequestTrace(ShortRequests(200, MilliSeconds(10)), "test"), Seconds(0), stop);
+        testbed->ReplayTrace(RequestTrace(ShortRequests(200, MilliSeconds(10)), "test"),
+                             Seconds(0),
+                             stop);
         Simulator::Stop(stop);
         Simulator::Run();
         Counts counts;
@@ -605,12 +604,14 @@ class ProbesCrossNetworkTestCase : public TestCase
                                   "server " << s << " served the same requests with probes");
         }
         NS_TEST_ASSERT_MSG_EQ(without.probes, 0, "probes are off by default");
-        NS_TEST_ASSERT_MSG_EQ(
-            with.served[0] + with.served[1], 200, "every request was served once");
+        NS_TEST_ASSERT_MSG_EQ(with.served[0] + with.served[1],
+                              200,
+                              "every request was served once");
         NS_TEST_ASSERT_MSG_EQ(with.completed, 200, "every request completed with probes");
         NS_TEST_ASSERT_MSG_EQ(without.completed, 200, "every request completed without probes");
-        NS_TEST_ASSERT_MSG_EQ(
-            with.forwarded, without.forwarded, "the load balancers tunnelled no probe packet");
+        NS_TEST_ASSERT_MSG_EQ(with.forwarded,
+                              without.forwarded,
+                              "the load balancers tunnelled no probe packet");
     }
 };
 
@@ -638,13 +639,11 @@ class ProbeTakesNoWorkerTestCase : public TestCase
         uint32_t busy = 99;
         uint32_t backlog = 99;
         uint32_t connections = 0;
-        Simulator::Schedule(Seconds(1),
-                            [&]()
-                            {
-                                busy = server->GetBusyWorkers();
-                                backlog = server->GetBacklogLength();
-                                connections = server->GetProbeConnections();
-                            });
+        Simulator::Schedule(Seconds(1), [&]() {
+            busy = server->GetBusyWorkers();
+            backlog = server->GetBacklogLength();
+            connections = server->GetProbeConnections();
+        });
         Simulator::Stop(stop);
         Simulator::Run();
         uint64_t answered = server->GetProbesAnswered();
@@ -790,8 +789,10 @@ class MalformedRepliesTestCase : public TestCase
         {
             NS_TEST_ASSERT_MSG_EQ(replies[i].busyWorkers, expected[i], "parsed reply " << i);
         }
-        NS_TEST_ASSERT_MSG_EQ_TOL(
-            weight, 2.0 / 4, WEIGHT_TOL, "the last parsed reply set the weight");
+        NS_TEST_ASSERT_MSG_EQ_TOL(weight,
+                                  2.0 / 4,
+                                  WEIGHT_TOL,
+                                  "the last parsed reply set the weight");
     }
 };
 
@@ -834,8 +835,9 @@ class ConnectionCloseTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(answered, parsed, "the server answered each of them");
             // The close counts once. Every reconnection but the last one counts too, because
             // the next tick finds it unestablished.
-            NS_TEST_ASSERT_MSG_EQ(
-                failures, 1 + (ticksAfter - 1), "the close, then every refused reconnection");
+            NS_TEST_ASSERT_MSG_EQ(failures,
+                                  1 + (ticksAfter - 1),
+                                  "the close, then every refused reconnection");
             NS_TEST_ASSERT_MSG_EQ(reconnects, ticksAfter, "one reconnection per later tick");
         }
 
@@ -847,16 +849,12 @@ class ConnectionCloseTestCase : public TestCase
             Ptr<ApacheServer> server = testbed->serverApps[0];
             uint32_t openBefore = 0;
             uint32_t openAfter = 99;
-            Simulator::Schedule(stopApplication - MilliSeconds(1),
-                                [&]()
-                                {
-                                    openBefore = server->GetProbeConnections();
-                                });
-            Simulator::Schedule(stopApplication + MilliSeconds(1),
-                                [&]()
-                                {
-                                    openAfter = server->GetProbeConnections();
-                                });
+            Simulator::Schedule(stopApplication - MilliSeconds(1), [&]() {
+                openBefore = server->GetProbeConnections();
+            });
+            Simulator::Schedule(stopApplication + MilliSeconds(1), [&]() {
+                openAfter = server->GetProbeConnections();
+            });
             Simulator::Stop(stop);
             Simulator::Run();
             uint64_t answered = server->GetProbesAnswered();

@@ -161,9 +161,11 @@ struct TraceRecorder
     bool Connect(Ptr<LbDataPlane> dataPlane)
     {
         bool selectedConnected = dataPlane->TraceConnectWithoutContext(
-            "ServerSelected", MakeCallback(&TraceRecorder::OnServerSelected, this));
-        bool endedConnected = dataPlane->TraceConnectWithoutContext(
-            "FlowEnded", MakeCallback(&TraceRecorder::OnFlowEnded, this));
+            "ServerSelected",
+            MakeCallback(&TraceRecorder::OnServerSelected, this));
+        bool endedConnected =
+            dataPlane->TraceConnectWithoutContext("FlowEnded",
+                                                  MakeCallback(&TraceRecorder::OnFlowEnded, this));
         return selectedConnected && endedConnected;
     }
 
@@ -236,16 +238,17 @@ class FlowFollowsEntryTestCase : public TestCase
         const std::vector<uint8_t> laterFlags = {ACK, PSH_ACK, SYN, ACK, FIN_ACK, ACK};
         for (std::size_t i = 0; i < laterFlags.size(); ++i)
         {
-            uint32_t server
-                = dataPlane->ProcessPacket(first, laterFlags[i], Seconds(1.3 + 0.1 * i));
+            uint32_t server =
+                dataPlane->ProcessPacket(first, laterFlags[i], Seconds(1.3 + 0.1 * i));
             NS_TEST_ASSERT_MSG_EQ(server,
                                   firstServer,
                                   "packet " << i << " with flags 0x" << std::hex
                                             << static_cast<uint32_t>(laterFlags[i])
                                             << " must follow the entry");
         }
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.selected.size(), 2, "packets of known flows must not select a server again");
+        NS_TEST_ASSERT_MSG_EQ(recorder.selected.size(),
+                              2,
+                              "packets of known flows must not select a server again");
         NS_TEST_ASSERT_MSG_EQ(dataPlane->GetFlowCount(), 2, "one entry per flow");
     }
 };
@@ -347,8 +350,9 @@ class OngoingCountTestCase : public TestCase
                 {
                     flowServer = server;
                 }
-                NS_TEST_ASSERT_MSG_EQ(
-                    server, flowServer, c.description << ", packet " << i << ": server");
+                NS_TEST_ASSERT_MSG_EQ(server,
+                                      flowServer,
+                                      c.description << ", packet " << i << ": server");
                 NS_TEST_ASSERT_MSG_EQ(ServerAt(dataPlane, flowServer).ongoingFlows,
                                       step.ongoing,
                                       c.description << ", packet " << i
@@ -396,8 +400,9 @@ class RstRemovesEntryTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).duration,
                               Seconds(2.25),
                               "FlowEnded duration runs from the SYN to the RST");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.EndedAt(0).cause, LbDataPlane::FLOW_END_RST, "FlowEnded cause argument");
+        NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).cause,
+                              LbDataPlane::FLOW_END_RST,
+                              "FlowEnded cause argument");
         NS_TEST_ASSERT_MSG_EQ(dataPlane->GetTimedOutFlows(), 0, "an RST is not a timeout");
 
         // The entry is gone, so a late ACK is an unknown flow again: it is forwarded by hash
@@ -444,8 +449,9 @@ class FinClosingTimeoutTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).duration,
                               Seconds(3),
                               "FlowEnded duration runs from the SYN to the FIN");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.EndedAt(0).cause, LbDataPlane::FLOW_END_FIN, "FlowEnded cause argument");
+        NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).cause,
+                              LbDataPlane::FLOW_END_FIN,
+                              "FlowEnded cause argument");
 
         // The client's last ACK still reaches the flow's server and restarts the timer.
         NS_TEST_ASSERT_MSG_EQ(dataPlane->ProcessPacket(key, ACK, Seconds(5)),
@@ -461,10 +467,12 @@ class FinClosingTimeoutTestCase : public TestCase
                               1,
                               "an entry closing for longer than ClosingTimeout expires");
         NS_TEST_ASSERT_MSG_EQ(dataPlane->GetFlowCount(), 0, "entry removed after ClosingTimeout");
-        NS_TEST_ASSERT_MSG_EQ(
-            dataPlane->GetTimedOutFlows(), 0, "a closed flow's expiry is not an idle timeout");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.ended.size(), 1, "a closed flow's expiry must not report its end again");
+        NS_TEST_ASSERT_MSG_EQ(dataPlane->GetTimedOutFlows(),
+                              0,
+                              "a closed flow's expiry is not an idle timeout");
+        NS_TEST_ASSERT_MSG_EQ(recorder.ended.size(),
+                              1,
+                              "a closed flow's expiry must not report its end again");
         NS_TEST_ASSERT_MSG_EQ(TotalOngoing(dataPlane), 0, "no count left behind");
     }
 };
@@ -498,8 +506,9 @@ class IdleTimeoutTestCase : public TestCase
 
         NS_TEST_ASSERT_MSG_EQ(recorder.selected.size(), 2, "ServerSelected fires per SYN");
         NS_TEST_ASSERT_MSG_EQ(recorder.SelectedAt(0).key, idle, "ServerSelected key argument");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.SelectedAt(0).server, idleServer, "ServerSelected server argument");
+        NS_TEST_ASSERT_MSG_EQ(recorder.SelectedAt(0).server,
+                              idleServer,
+                              "ServerSelected server argument");
         NS_TEST_ASSERT_MSG_EQ(recorder.SelectedAt(0).bySyn, true, "ServerSelected bySyn argument");
         NS_TEST_ASSERT_MSG_EQ(TotalOngoing(dataPlane), 2, "both flows on-going");
         const uint32_t idleServerOngoing = ServerAt(dataPlane, idleServer).ongoingFlows;
@@ -522,14 +531,16 @@ class IdleTimeoutTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).duration,
                               Seconds(11) + NanoSeconds(1),
                               "FlowEnded duration runs from the SYN to the expiry");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.EndedAt(0).cause, LbDataPlane::FLOW_END_TIMEOUT, "FlowEnded cause argument");
+        NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(0).cause,
+                              LbDataPlane::FLOW_END_TIMEOUT,
+                              "FlowEnded cause argument");
 
         // Without an ExpireIdleFlows call, the next packet after the timeout ends the old entry
         // and is treated as a packet of an unknown flow.
         dataPlane->ProcessPacket(active, ACK, Seconds(30));
-        NS_TEST_ASSERT_MSG_EQ(
-            dataPlane->GetTimedOutFlows(), 2, "a packet after IdleTimeout times the old entry out");
+        NS_TEST_ASSERT_MSG_EQ(dataPlane->GetTimedOutFlows(),
+                              2,
+                              "a packet after IdleTimeout times the old entry out");
         NS_TEST_ASSERT_MSG_EQ(recorder.ended.size(), 2, "FlowEnded fires for the old entry");
         NS_TEST_ASSERT_MSG_EQ(recorder.EndedAt(1).cause,
                               LbDataPlane::FLOW_END_TIMEOUT,
@@ -538,10 +549,12 @@ class IdleTimeoutTestCase : public TestCase
                               Seconds(28),
                               "the old entry lasted from its SYN to the late packet");
         NS_TEST_ASSERT_MSG_EQ(recorder.selected.size(), 3, "the late packet selects a server");
-        NS_TEST_ASSERT_MSG_EQ(
-            recorder.SelectedAt(2).bySyn, false, "the late packet gets the consistent-hash server");
-        NS_TEST_ASSERT_MSG_EQ(
-            TotalOngoing(dataPlane), 0, "the late packet's new entry is never counted");
+        NS_TEST_ASSERT_MSG_EQ(recorder.SelectedAt(2).bySyn,
+                              false,
+                              "the late packet gets the consistent-hash server");
+        NS_TEST_ASSERT_MSG_EQ(TotalOngoing(dataPlane),
+                              0,
+                              "the late packet's new entry is never counted");
         NS_TEST_ASSERT_MSG_EQ(dataPlane->GetFlowCount(), 1, "the late packet has an entry");
     }
 };
@@ -677,7 +690,12 @@ class SedChoiceTestCase : public TestCase
             {"weights decide the other way", {1, 3}, {1, 1.5}, 1, "First", 0}, // 2 against 2.67
             {"all idle, proposed 2", {0, 0, 0}, {1, 1, 1}, 2, "HashProposed", 2},
             {"all idle, First", {0, 0, 0}, {1, 1, 1}, 2, "First", 0},
-            {"proposed 3 not a minimum: first minimum", {3, 1, 1, 5}, {1, 1, 1, 1}, 3, "HashProposed", 1},
+            {"proposed 3 not a minimum: first minimum",
+             {3, 1, 1, 5},
+             {1, 1, 1, 1},
+             3,
+             "HashProposed",
+             1},
             {"proposed 2 is a minimum: kept", {3, 1, 1, 5}, {1, 1, 1, 1}, 2, "HashProposed", 2},
             {"tie across weights, proposed 1", {0, 1}, {1, 2}, 1, "HashProposed", 1},
             {"tie across weights, First", {0, 1}, {1, 2}, 1, "First", 0},
@@ -783,8 +801,9 @@ class SedRandomTieBreakTestCase : public TestCase
                                                         << " chosen unevenly");
                 counted += counts[minimum];
             }
-            NS_TEST_ASSERT_MSG_EQ(
-                counted, draws, c.description << ": a server that is not a minimum was chosen");
+            NS_TEST_ASSERT_MSG_EQ(counted,
+                                  draws,
+                                  c.description << ": a server that is not a minimum was chosen");
         }
     }
 };
@@ -826,8 +845,9 @@ class SedDataPlaneTestCase : public TestCase
             uint32_t choice = dataPlane->ProcessPacket(key, SYN, MilliSeconds(10 * i));
             dataPlane->ProcessPacket(key, ACK, MilliSeconds(10 * i + 1));
 
-            NS_TEST_ASSERT_MSG_EQ(
-                choice, expected, "flow " << i << ": scores " << score0 << " and " << score1);
+            NS_TEST_ASSERT_MSG_EQ(choice,
+                                  expected,
+                                  "flow " << i << ": scores " << score0 << " and " << score1);
             if (i < firstChoices.size())
             {
                 NS_TEST_ASSERT_MSG_EQ(choice, firstChoices[i], "flow " << i << " by hand");
@@ -861,8 +881,9 @@ class SedDataPlaneTestCase : public TestCase
                 ++reset;
             }
         }
-        NS_TEST_ASSERT_MSG_EQ(
-            dataPlane->GetServers()[0].ongoingFlows, 2, "q of server 0 after RSTs");
+        NS_TEST_ASSERT_MSG_EQ(dataPlane->GetServers()[0].ongoingFlows,
+                              2,
+                              "q of server 0 after RSTs");
         NS_TEST_ASSERT_MSG_EQ(dataPlane->ProcessPacket(MakeKey(100), SYN, Seconds(3)),
                               0,
                               "with q = (2, 20), (2 + 1) / 2 = 1.5 beats (20 + 1) / 4 = 5.25");

@@ -76,7 +76,7 @@ class ExampleOutputTestCase : public TestCase
     {
         std::string output = CreateTempDirFilename(m_run.reference);
         std::string command = std::string(MARL_LB_EXAMPLES_DIR) + "/" + m_run.command + " > '"
-                              + output + "' 2> /dev/null";
+                            + output + "' 2> /dev/null";
         int status = std::system(command.c_str());
         NS_TEST_ASSERT_MSG_EQ(status, 0, "example failed: " << m_run.command);
 
@@ -127,7 +127,8 @@ class ExamplesTestSuite : public TestSuite
     ExamplesTestSuite()
         : TestSuite("marl-lb-examples", EXAMPLE)
     {
-        for (const auto& run : ReadExampleList(std::string(MARL_LB_TEST_DIR) + "/examples-to-run.py"))
+        for (const auto& run :
+             ReadExampleList(std::string(MARL_LB_TEST_DIR) + "/examples-to-run.py"))
         {
             AddTestCase(new ExampleOutputTestCase(run), TestCase::QUICK);
         }

@@ -28,10 +28,10 @@ namespace
 /// A router with four links and FlowEcmpRouting over the four far ends for one VIP.
 struct EcmpFixture
 {
-    NodeContainer nodes;                 //!< router first, then four neighbours
-    Ptr<FlowEcmpRouting> routing;        //!< the router's per-flow ECMP
-    std::vector<uint32_t> interfaces;    //!< the router's interface of each link
-    Ipv4Address vip{"10.255.0.1"};       //!< routed prefix
+    NodeContainer nodes;              //!< router first, then four neighbours
+    Ptr<FlowEcmpRouting> routing;     //!< the router's per-flow ECMP
+    std::vector<uint32_t> interfaces; //!< the router's interface of each link
+    Ipv4Address vip{"10.255.0.1"};    //!< routed prefix
 
     /**
      * \param seed the hash seed
@@ -57,7 +57,10 @@ struct EcmpFixture
             Ipv4AddressHelper addresses(base.c_str(), "255.255.255.0");
             Ipv4InterfaceContainer assigned = addresses.Assign(devices);
             interfaces.push_back(assigned.Get(0).second);
-            routing->AddNextHop(vip, Ipv4Mask("/32"), assigned.GetAddress(1), assigned.Get(0).second);
+            routing->AddNextHop(vip,
+                                Ipv4Mask("/32"),
+                                assigned.GetAddress(1),
+                                assigned.Get(0).second);
         }
     }
 
@@ -122,7 +125,9 @@ class FlowStickinessTestCase : public TestCase
         {
             int first = fixture.Route(0x0a010001, port);
             NS_TEST_ASSERT_MSG_GT_OR_EQ(first, 0, "the VIP is routed");
-            NS_TEST_ASSERT_MSG_EQ(fixture.Route(0x0a010001, port), first, "port " << port << " is stable");
+            NS_TEST_ASSERT_MSG_EQ(fixture.Route(0x0a010001, port),
+                                  first,
+                                  "port " << port << " is stable");
             perHop[first]++;
         }
         for (uint32_t hop = 0; hop < 4; ++hop)

@@ -104,8 +104,9 @@ class GreRoundTripTestCase : public TestCase
             Ptr<Packet> packet = Create<Packet>(PAYLOAD.data(), PAYLOAD.size());
             packet->AddHeader(written);
 
-            NS_TEST_ASSERT_MSG_EQ(
-                written.GetSerializedSize(), c.expected.size(), c.description << ": header size");
+            NS_TEST_ASSERT_MSG_EQ(written.GetSerializedSize(),
+                                  c.expected.size(),
+                                  c.description << ": header size");
             NS_TEST_ASSERT_MSG_EQ(packet->GetSize(),
                                   c.expected.size() + PAYLOAD.size(),
                                   c.description << ": packet size after AddHeader");
@@ -127,23 +128,27 @@ class GreRoundTripTestCase : public TestCase
 
             GreHeader read;
             uint32_t consumed = packet->RemoveHeader(read);
-            NS_TEST_ASSERT_MSG_EQ(
-                consumed, c.expected.size(), c.description << ": bytes consumed by RemoveHeader");
+            NS_TEST_ASSERT_MSG_EQ(consumed,
+                                  c.expected.size(),
+                                  c.description << ": bytes consumed by RemoveHeader");
             NS_TEST_ASSERT_MSG_EQ(read.GetProtocolType(),
                                   c.protocolType,
                                   c.description << ": protocol type read back");
-            NS_TEST_ASSERT_MSG_EQ(
-                read.IsChecksumPresent(), c.checksumPresent, c.description << ": C bit read back");
+            NS_TEST_ASSERT_MSG_EQ(read.IsChecksumPresent(),
+                                  c.checksumPresent,
+                                  c.description << ": C bit read back");
             if (c.checksumPresent)
             {
-                NS_TEST_ASSERT_MSG_EQ(
-                    read.GetChecksum(), c.checksum, c.description << ": checksum read back");
+                NS_TEST_ASSERT_MSG_EQ(read.GetChecksum(),
+                                      c.checksum,
+                                      c.description << ": checksum read back");
             }
             NS_TEST_ASSERT_MSG_EQ(static_cast<uint32_t>(read.GetVersion()),
                                   0,
                                   c.description << ": version read back");
-            NS_TEST_ASSERT_MSG_EQ(
-                read.IsValid(), true, c.description << ": a header we wrote must be valid");
+            NS_TEST_ASSERT_MSG_EQ(read.IsValid(),
+                                  true,
+                                  c.description << ": a header we wrote must be valid");
             NS_TEST_ASSERT_MSG_EQ(ToHex(PacketBytes(packet)),
                                   ToHex(PAYLOAD),
                                   c.description << ": payload left after RemoveHeader");
@@ -215,13 +220,15 @@ class GreValidityTestCase : public TestCase
             uint32_t consumed = packet->PeekHeader(header);
 
             NS_TEST_ASSERT_MSG_EQ(consumed, c.expectedSize, c.description << ": bytes consumed");
-            NS_TEST_ASSERT_MSG_EQ(
-                header.IsChecksumPresent(), c.checksumPresent, c.description << ": C bit");
+            NS_TEST_ASSERT_MSG_EQ(header.IsChecksumPresent(),
+                                  c.checksumPresent,
+                                  c.description << ": C bit");
             NS_TEST_ASSERT_MSG_EQ(static_cast<uint32_t>(header.GetVersion()),
                                   c.version,
                                   c.description << ": version field");
-            NS_TEST_ASSERT_MSG_EQ(
-                header.GetProtocolType(), c.protocolType, c.description << ": protocol type");
+            NS_TEST_ASSERT_MSG_EQ(header.GetProtocolType(),
+                                  c.protocolType,
+                                  c.description << ": protocol type");
             NS_TEST_ASSERT_MSG_EQ(header.IsValid(), c.valid, c.description << ": IsValid()");
         }
     }

@@ -120,8 +120,9 @@ class MaglevFullTableTestCase : public TestCase
 
             NS_TEST_ASSERT_MSG_EQ(table.GetSize(), size, "size " << size << ": GetSize()");
             NS_TEST_ASSERT_MSG_EQ(table.GetSlots().size(), size, "size " << size << ": slots");
-            NS_TEST_ASSERT_MSG_EQ(
-                table.GetSlotIds().size(), size, "size " << size << ": slot identifiers");
+            NS_TEST_ASSERT_MSG_EQ(table.GetSlotIds().size(),
+                                  size,
+                                  "size " << size << ": slot identifiers");
             for (uint32_t slot = 0; slot < size; ++slot)
             {
                 uint32_t position = table.GetSlots()[slot];
@@ -332,17 +333,20 @@ class MaglevChangedSlotsTestCase : public TestCase
                 expected = DiffSlots(previousIds, table.GetSlotIds());
             }
 
-            NS_TEST_ASSERT_MSG_EQ(
-                changed.size(), expected.size(), step.description << ": number of changed slots");
+            NS_TEST_ASSERT_MSG_EQ(changed.size(),
+                                  expected.size(),
+                                  step.description << ": number of changed slots");
             NS_TEST_ASSERT_MSG_EQ((changed == expected),
                                   true,
                                   step.description
                                       << ": the changed slots differ from the slots whose "
                                          "server identifier changed");
-            NS_TEST_ASSERT_MSG_GT_OR_EQ(
-                changed.size(), step.minChanged, step.description << ": too few changed slots");
-            NS_TEST_ASSERT_MSG_LT_OR_EQ(
-                changed.size(), step.maxChanged, step.description << ": too many changed slots");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(changed.size(),
+                                        step.minChanged,
+                                        step.description << ": too few changed slots");
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(changed.size(),
+                                        step.maxChanged,
+                                        step.description << ": too many changed slots");
             if (empty)
             {
                 for (uint32_t slot = 0; slot < size; ++slot)

@@ -43,7 +43,10 @@ class AliasChiSquareTestCase : public TestCase
         auto probabilities = table.GetProbabilities();
         for (std::size_t i = 0; i < weights.size(); ++i)
         {
-            NS_TEST_ASSERT_MSG_EQ_TOL(probabilities[i], weights[i] / sum, 1e-12, "exact share " << i);
+            NS_TEST_ASSERT_MSG_EQ_TOL(probabilities[i],
+                                      weights[i] / sum,
+                                      1e-12,
+                                      "exact share " << i);
         }
 
         auto random = CreateObject<UniformRandomVariable>();
@@ -152,9 +155,10 @@ class LsqChoicesTestCase : public TestCase
         {
             auto policy = CreateObject<LsqPolicy>();
             policy->SetAttribute("TieBreak", EnumValue(c.tieBreak));
-            NS_TEST_ASSERT_MSG_EQ(policy->SelectServer(FlowKey{}, c.proposed, state(c.flows, c.weights)),
-                                  c.expected,
-                                  c.what);
+            NS_TEST_ASSERT_MSG_EQ(
+                policy->SelectServer(FlowKey{}, c.proposed, state(c.flows, c.weights)),
+                c.expected,
+                c.what);
         }
 
         auto random = CreateObject<LsqPolicy>();
@@ -208,8 +212,12 @@ class WeightLagTestCase : public TestCase
             before = dataPlane->GetServers()[1].weight;
             dataPlane->SetWeight(1, 7.0);
         });
-        Simulator::Schedule(MilliSeconds(399), [&]() { between = dataPlane->GetServers()[1].weight; });
-        Simulator::Schedule(MilliSeconds(401), [&]() { after = dataPlane->GetServers()[1].weight; });
+        Simulator::Schedule(MilliSeconds(399), [&]() {
+            between = dataPlane->GetServers()[1].weight;
+        });
+        Simulator::Schedule(MilliSeconds(401), [&]() {
+            after = dataPlane->GetServers()[1].weight;
+        });
         Simulator::Stop(Seconds(1));
         Simulator::Run();
         Simulator::Destroy();

@@ -156,8 +156,9 @@ class TraceParseValidTestCase : public TestCase
         {
             std::string error;
             auto trace = Parse(c.format, c.text, "valid.txt", error);
-            NS_TEST_ASSERT_MSG_EQ(
-                trace.has_value(), true, c.description << ": rejected with '" << error << "'");
+            NS_TEST_ASSERT_MSG_EQ(trace.has_value(),
+                                  true,
+                                  c.description << ": rejected with '" << error << "'");
             if (!trace)
             {
                 continue;
@@ -417,8 +418,8 @@ class ShippedTraceTestCase : public TestCase
   private:
     void DoRun() override
     {
-        const std::string path
-            = std::string(MARL_LB_DATA_DIR) + "/traces/poisson-for-loop-rate-400.csv";
+        const std::string path =
+            std::string(MARL_LB_DATA_DIR) + "/traces/poisson-for-loop-rate-400.csv";
         std::string error;
         auto trace = RequestTrace::TryReadFile(path, error);
 
@@ -475,15 +476,16 @@ class PoissonTraceTestCase : public TestCase
         const Time duration = Seconds(200);
         const Time meanWork = MilliSeconds(200);
         const Time iterationCost = NanoSeconds(50);
-        RequestTrace trace
-            = RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 17);
+        RequestTrace trace =
+            RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 17);
 
         // 80,000 requests: the relative standard deviation of the count and of the mean
         // exponential work is 1 / sqrt(80,000), about 0.35 %.
         NS_TEST_ASSERT_MSG_EQ_TOL(trace.GetMeanRate(), rate, 0.03 * rate, "mean rate");
         NS_TEST_ASSERT_MSG_LT(trace.GetDuration(), duration, "requests must start before the end");
-        NS_TEST_ASSERT_MSG_GT(
-            trace.GetDuration(), duration - Seconds(1), "requests must run until close to the end");
+        NS_TEST_ASSERT_MSG_GT(trace.GetDuration(),
+                              duration - Seconds(1),
+                              "requests must run until close to the end");
         double meanWorkSeconds = trace.GetMeanIterations() * iterationCost.GetSeconds();
         NS_TEST_ASSERT_MSG_EQ_TOL(meanWorkSeconds,
                                   meanWork.GetSeconds(),
@@ -512,8 +514,8 @@ class PoissonTraceTestCase : public TestCase
                               0.02,
                               "gaps and work must come from independent random streams");
 
-        RequestTrace again
-            = RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 17);
+        RequestTrace again =
+            RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 17);
         NS_TEST_ASSERT_MSG_EQ(again.GetSize(), trace.GetSize(), "same stream, same count");
         for (std::size_t i = 0; i < std::min(again.GetSize(), trace.GetSize()); ++i)
         {
@@ -525,8 +527,8 @@ class PoissonTraceTestCase : public TestCase
                                   "same stream, URL of request " << i);
         }
 
-        RequestTrace other
-            = RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 19);
+        RequestTrace other =
+            RequestTrace::GeneratePoisson(rate, duration, meanWork, iterationCost, 19);
         std::size_t same = 0;
         for (std::size_t i = 0; i < std::min(other.GetSize(), trace.GetSize()); ++i)
         {

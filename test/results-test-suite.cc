@@ -9,11 +9,11 @@
 #include "ns3/simulator.h"
 #include "ns3/test.h"
 
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <sqlite3.h>
+#include <sstream>
 #include <unistd.h>
 
 using namespace ns3;
@@ -123,8 +123,9 @@ class ResultRowsTestCase : public ResultStoreTestCase
         }
         for (const auto& sample : samples)
         {
-            store->AddServerSample(run,
-                                   {sample.time, sample.server, sample.busyWorkers, sample.backlog});
+            store->AddServerSample(
+                run,
+                {sample.time, sample.server, sample.busyWorkers, sample.backlog});
         }
         store->AddAgentStep(run, Seconds(1), 0, {0.5, 1.5}, {1.0, 2.0}, 0.25);
         store->EndRun(run, 1.5);
@@ -138,11 +139,10 @@ class ResultRowsTestCase : public ResultStoreTestCase
                              RequestOutcome::CONNECT_FAILED})
         {
             std::string name = RequestOutcomeName(outcome);
-            NS_TEST_ASSERT_MSG_EQ(QueryInteger(path,
-                                               "SELECT COUNT(*) FROM requests WHERE outcome = '"
-                                                   + name + "'"),
-                                  static_cast<int64_t>(printed.GetCount(outcome)),
-                                  "rows with outcome " << name);
+            NS_TEST_ASSERT_MSG_EQ(
+                QueryInteger(path, "SELECT COUNT(*) FROM requests WHERE outcome = '" + name + "'"),
+                static_cast<int64_t>(printed.GetCount(outcome)),
+                "rows with outcome " << name);
         }
         NS_TEST_ASSERT_MSG_EQ(QueryInteger(path, "SELECT COUNT(*) FROM server_samples"),
                               static_cast<int64_t>(samples.size()),
@@ -229,7 +229,9 @@ class RejectedPathsTestCase : public ResultStoreTestCase
         std::string textPath = FreshPath("text.db");
         std::ofstream(textPath) << "time\tquery\n0.1\t/dummy.php/?n=1\n";
         std::string notSqlite = ResultStore::Check(textPath);
-        NS_TEST_ASSERT_MSG_NE(notSqlite.find("not an SQLite database"), std::string::npos, notSqlite);
+        NS_TEST_ASSERT_MSG_NE(notSqlite.find("not an SQLite database"),
+                              std::string::npos,
+                              notSqlite);
 
         std::string foreignPath = FreshPath("foreign.db");
         sqlite3* db = nullptr;
@@ -237,7 +239,9 @@ class RejectedPathsTestCase : public ResultStoreTestCase
         sqlite3_exec(db, "CREATE TABLE customers (id INTEGER)", nullptr, nullptr, nullptr);
         sqlite3_close(db);
         std::string foreign = ResultStore::Check(foreignPath);
-        NS_TEST_ASSERT_MSG_NE(foreign.find("another program (customers)"), std::string::npos, foreign);
+        NS_TEST_ASSERT_MSG_NE(foreign.find("another program (customers)"),
+                              std::string::npos,
+                              foreign);
 
         std::string lockedPath = FreshPath("locked.db");
         Create<ResultStore>(lockedPath);
@@ -274,7 +278,8 @@ class PlotPointsTestCase : public ResultStoreTestCase
         uint32_t points = 0;
         while (std::getline(input, line))
         {
-            if (!line.empty() && (std::isdigit(static_cast<unsigned char>(line[0])) || line[0] == '-'))
+            if (!line.empty()
+                && (std::isdigit(static_cast<unsigned char>(line[0])) || line[0] == '-'))
             {
                 ++points;
             }
@@ -306,7 +311,9 @@ class PlotPointsTestCase : public ResultStoreTestCase
             }
         }
         // Weight changes at load balancer 0 (counted) and 1 (not counted).
-        big.weights = {{0, 1, Seconds(0.2), 1.5}, {0, 1, Seconds(0.4), 1.2}, {1, 0, Seconds(0.4), 3}};
+        big.weights = {{0, 1, Seconds(0.2), 1.5},
+                       {0, 1, Seconds(0.4), 1.2},
+                       {1, 0, Seconds(0.4), 3}};
         ExperimentResult small = big;
         small.method = {"sed", "SED", "ns3::SedPolicy", false};
         small.records.resize(120);

@@ -93,7 +93,9 @@ class EdgeEcmpTestCase : public TestCase
         for (const auto& record : records)
         {
             completed += record.outcome == RequestOutcome::COMPLETED;
-            NS_TEST_ASSERT_MSG_LT(record.loadBalancer, 4, "request " << record.index << " has an LB");
+            NS_TEST_ASSERT_MSG_LT(record.loadBalancer,
+                                  4,
+                                  "request " << record.index << " has an LB");
             flowsPerBalancer[record.loadBalancer]++;
         }
         NS_TEST_ASSERT_MSG_EQ(completed, 1000, "every request completed");
@@ -102,9 +104,10 @@ class EdgeEcmpTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(balancersOfFlow.size(), 1000, "1000 distinct flows tunnelled");
         for (const auto& [flow, balancers] : balancersOfFlow)
         {
-            NS_TEST_ASSERT_MSG_EQ(balancers.size(), 1, "flow from port " << flow.second
-                                                        << " crossed " << balancers.size()
-                                                        << " load balancers");
+            NS_TEST_ASSERT_MSG_EQ(balancers.size(),
+                                  1,
+                                  "flow from port " << flow.second << " crossed "
+                                                    << balancers.size() << " load balancers");
         }
         uint64_t packets = 0;
         for (uint32_t l = 0; l < 4; ++l)
@@ -172,9 +175,9 @@ class DirectServerReturnTestCase : public TestCase
         Simulator::Stop(Seconds(2) + MilliSeconds(1));
         Simulator::Run();
         uint64_t forwarded = testbed->loadBalancerApps[0]->GetForwardedPackets()
-                             + testbed->loadBalancerApps[1]->GetForwardedPackets();
+                           + testbed->loadBalancerApps[1]->GetForwardedPackets();
         uint64_t decapsulated = testbed->greEndpoints[0]->GetDecapsulatedPackets()
-                                + testbed->greEndpoints[1]->GetDecapsulatedPackets();
+                              + testbed->greEndpoints[1]->GetDecapsulatedPackets();
         auto records = testbed->CollectRecords();
         Simulator::Destroy();
 
@@ -183,8 +186,10 @@ class DirectServerReturnTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(sources.count(Ipv4Address("10.255.0.1").Get()),
                               1,
                               "that address is the VIP");
-        NS_TEST_ASSERT_MSG_EQ(atBalancers, forwarded, "every packet at an LB was a client packet "
-                                                      "it tunnelled: no reply crossed an LB");
+        NS_TEST_ASSERT_MSG_EQ(atBalancers,
+                              forwarded,
+                              "every packet at an LB was a client packet "
+                              "it tunnelled: no reply crossed an LB");
         NS_TEST_ASSERT_MSG_EQ(decapsulated, forwarded, "servers decapsulated every GRE packet");
     }
 };
@@ -205,8 +210,8 @@ class ReplayAccountingTestCase : public TestCase
   private:
     void DoRun() override
     {
-        RequestTrace trace =
-            RequestTrace::ReadFile(ShippedTrace("poisson-for-loop-rate-400.csv")).Truncate(Seconds(10));
+        RequestTrace trace = RequestTrace::ReadFile(ShippedTrace("poisson-for-loop-rate-400.csv"))
+                                 .Truncate(Seconds(10));
         TestbedHelper helper = TestbedHelper::Moderate();
         helper.SetPolicy(SedPolicy::GetTypeId());
         helper.SetServerAttribute("IterationCost", TimeValue(NanoSeconds(12)));
@@ -219,8 +224,9 @@ class ReplayAccountingTestCase : public TestCase
         {
             loadBalancer->GetDataPlane()->TraceConnectWithoutContext(
                 "ServerSelected",
-                MakeCallback(+[](uint64_t* count, const FlowKey&, uint32_t, bool) { (*count)++; })
-                    .Bind(&selected));
+                MakeCallback(+[](uint64_t* count, const FlowKey&, uint32_t, bool) {
+                    (*count)++;
+                }).Bind(&selected));
             loadBalancer->GetDataPlane()->TraceConnectWithoutContext(
                 "FlowEnded",
                 MakeCallback(+[](uint64_t* count, const FlowKey&, uint32_t, Time, int) {
@@ -248,9 +254,11 @@ class ReplayAccountingTestCase : public TestCase
         for (const auto& record : records)
         {
             indices.insert(record.index);
-            NS_TEST_ASSERT_MSG_EQ(record.url, trace.GetRequests()[record.index].url,
+            NS_TEST_ASSERT_MSG_EQ(record.url,
+                                  trace.GetRequests()[record.index].url,
                                   "record " << record.index << " is its trace request");
-            NS_TEST_ASSERT_MSG_NE(record.server, RequestRecord::UNKNOWN,
+            NS_TEST_ASSERT_MSG_NE(record.server,
+                                  RequestRecord::UNKNOWN,
                                   "record " << record.index << " knows its server");
         }
         NS_TEST_ASSERT_MSG_EQ(indices.size(), trace.GetSize(), "no request recorded twice");
@@ -310,7 +318,9 @@ class SedBeatsEcmpTestCase : public TestCase
         }
         const JctSummary& ecmp = results.at("ns3::EcmpPolicy");
         const JctSummary& sed = results.at("ns3::SedPolicy");
-        NS_TEST_ASSERT_MSG_GT(sed.GetCompleted(), 0.99 * trace.GetSize(), "SED completes nearly all");
+        NS_TEST_ASSERT_MSG_GT(sed.GetCompleted(),
+                              0.99 * trace.GetSize(),
+                              "SED completes nearly all");
         NS_TEST_ASSERT_MSG_LT(sed.GetMeanMs(),
                               ecmp.GetMeanMs(),
                               "SED mean JCT " << sed.GetMeanMs() << " ms vs ECMP "
@@ -319,7 +329,9 @@ class SedBeatsEcmpTestCase : public TestCase
                               ecmp.GetPercentileMs(90),
                               "SED p90 " << sed.GetPercentileMs(90) << " ms vs ECMP "
                                          << ecmp.GetPercentileMs(90) << " ms");
-        NS_TEST_ASSERT_MSG_LT_OR_EQ(sed.GetFailed(), ecmp.GetFailed(), "SED fails no more than ECMP");
+        NS_TEST_ASSERT_MSG_LT_OR_EQ(sed.GetFailed(),
+                                    ecmp.GetFailed(),
+                                    "SED fails no more than ECMP");
     }
 };
 

@@ -23,8 +23,8 @@ bool
 FlowKey::operator==(const FlowKey& other) const
 {
     return sourceAddress == other.sourceAddress && destinationAddress == other.destinationAddress
-           && sourcePort == other.sourcePort && destinationPort == other.destinationPort
-           && protocol == other.protocol;
+        && sourcePort == other.sourcePort && destinationPort == other.destinationPort
+        && protocol == other.protocol;
 }
 
 bool

@@ -91,7 +91,8 @@ FlowTable::EraseSlot(std::size_t index)
     while (m_slots[next].used)
     {
         std::size_t home = m_slots[next].hash & m_mask;
-        bool homeInRange = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+        bool homeInRange =
+            hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
         if (!homeInRange)
         {
             m_slots[hole] = m_slots[next];

@@ -87,7 +87,7 @@ class FlowTable
      * \param visit called as visit(key, entry); returns true to remove the entry
      * \return the number of entries removed
      */
-    template <typename Visit>
+    template<typename Visit>
     std::size_t RemoveIf(Visit visit);
 
     /// \return the number of flows in the table
@@ -109,10 +109,10 @@ class FlowTable
     /// One slot of the table.
     struct Slot
     {
-        FlowKey key;        //!< the flow
-        bool used{false};   //!< true if the slot holds a flow
-        uint64_t hash{0};   //!< the key's hash
-        FlowEntry entry;    //!< the flow's entry
+        FlowKey key;      //!< the flow
+        bool used{false}; //!< true if the slot holds a flow
+        uint64_t hash{0}; //!< the key's hash
+        FlowEntry entry;  //!< the flow's entry
     };
 
     /// Doubles the number of slots and re-inserts every flow.
@@ -128,7 +128,7 @@ class FlowTable
     std::size_t m_size{0};     //!< flows in the table
 };
 
-template <typename Visit>
+template<typename Visit>
 std::size_t
 FlowTable::RemoveIf(Visit visit)
 {

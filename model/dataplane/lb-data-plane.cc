@@ -27,13 +27,13 @@ LbDataPlane::GetTypeId()
             .SetParent<Object>()
             .SetGroupName("MarlLb")
             .AddConstructor<LbDataPlane>()
-            .AddAttribute("Policy",
-                          "TypeId of the dispatch policy, a subclass of ns3::LbPolicy such as "
-                          "ns3::EcmpPolicy or ns3::SedPolicy.",
-                          TypeIdValue(EcmpPolicy::GetTypeId()),
-                          MakeTypeIdAccessor(&LbDataPlane::SetPolicyType,
-                                             &LbDataPlane::GetPolicyType),
-                          MakeTypeIdChecker())
+            .AddAttribute(
+                "Policy",
+                "TypeId of the dispatch policy, a subclass of ns3::LbPolicy such as "
+                "ns3::EcmpPolicy or ns3::SedPolicy.",
+                TypeIdValue(EcmpPolicy::GetTypeId()),
+                MakeTypeIdAccessor(&LbDataPlane::SetPolicyType, &LbDataPlane::GetPolicyType),
+                MakeTypeIdChecker())
             .AddAttribute("IdleTimeout",
                           "Time without packets after which a flow's entry ends and the flow "
                           "stops counting as on-going (VPP's load balancer uses 40 s).",
@@ -220,8 +220,8 @@ LbDataPlane::RebuildMaglevTable()
         entries.push_back({server.id, 1});
     }
     auto changed = m_maglev.Build(entries);
-    NS_LOG_LOGIC("Maglev table rebuilt for " << m_servers.size() << " servers, "
-                                             << changed.size() << " slots changed");
+    NS_LOG_LOGIC("Maglev table rebuilt for " << m_servers.size() << " servers, " << changed.size()
+                                             << " slots changed");
 }
 
 uint32_t
@@ -321,7 +321,7 @@ LbDataPlane::NextSampleDraw()
     {
         // Seed the fast generator once from the ns-3 stream, so runs stay reproducible.
         m_sampleState = (static_cast<uint64_t>(m_sampleRandom->GetInteger(1, UINT32_MAX)) << 32)
-                        | m_sampleRandom->GetInteger(0, UINT32_MAX);
+                      | m_sampleRandom->GetInteger(0, UINT32_MAX);
     }
     // xorshift64* (Vigna 2016): 53 high-quality bits into [0, 1).
     m_sampleState ^= m_sampleState >> 12;
@@ -354,15 +354,16 @@ uint32_t
 LbDataPlane::ExpireIdleFlows(Time now)
 {
     NS_LOG_FUNCTION(this << now);
-    return static_cast<uint32_t>(m_flows.RemoveIf([this, now](const FlowKey& key, FlowEntry& entry) {
-        Time limit = entry.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
-        if (now - entry.lastSeen > limit)
-        {
-            EndFlow(key, entry, now, FLOW_END_TIMEOUT);
-            return true;
-        }
-        return false;
-    }));
+    return static_cast<uint32_t>(
+        m_flows.RemoveIf([this, now](const FlowKey& key, FlowEntry& entry) {
+            Time limit = entry.state == FlowEntry::CLOSING ? m_closingTimeout : m_idleTimeout;
+            if (now - entry.lastSeen > limit)
+            {
+                EndFlow(key, entry, now, FLOW_END_TIMEOUT);
+                return true;
+            }
+            return false;
+        }));
 }
 
 void

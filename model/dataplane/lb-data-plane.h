@@ -213,27 +213,27 @@ class LbDataPlane : public Object
     /// \return a uniform number in [0, 1) for the reservoirs, from a fast generator
     double NextSampleDraw();
 
-    Ptr<LbPolicy> m_policy;               //!< the dispatch policy
-    Time m_idleTimeout;                   //!< idle time after which an entry ends
-    Time m_closingTimeout;                //!< how long an entry stays after the client's FIN
-    uint32_t m_maglevSize;                //!< slots of the consistent-hash table
-    uint64_t m_hashSeed;                  //!< seed of the flow hash for the table lookup
-    MaglevTable m_maglev;                 //!< consistent-hash table over the servers
-    std::vector<ServerState> m_servers;   //!< the pool, with this data plane's counters
-    FlowTable m_flows;                    //!< the flow table
-    uint64_t m_timedOutFlows{0};          //!< entries ended by the idle timeout
-    Time m_weightUpdateInterval;          //!< period of the weight-update tick
-    std::vector<double> m_pendingWeights; //!< weight written per server, 0 if none
-    uint32_t m_reservoirSize;             //!< slots of each server's reservoir
-    double m_keepProbability;             //!< chance that a sample enters a reservoir
-    double m_discountBase;                //!< base of the age discount of features
+    Ptr<LbPolicy> m_policy;                     //!< the dispatch policy
+    Time m_idleTimeout;                         //!< idle time after which an entry ends
+    Time m_closingTimeout;                      //!< how long an entry stays after the client's FIN
+    uint32_t m_maglevSize;                      //!< slots of the consistent-hash table
+    uint64_t m_hashSeed;                        //!< seed of the flow hash for the table lookup
+    MaglevTable m_maglev;                       //!< consistent-hash table over the servers
+    std::vector<ServerState> m_servers;         //!< the pool, with this data plane's counters
+    FlowTable m_flows;                          //!< the flow table
+    uint64_t m_timedOutFlows{0};                //!< entries ended by the idle timeout
+    Time m_weightUpdateInterval;                //!< period of the weight-update tick
+    std::vector<double> m_pendingWeights;       //!< weight written per server, 0 if none
+    uint32_t m_reservoirSize;                   //!< slots of each server's reservoir
+    double m_keepProbability;                   //!< chance that a sample enters a reservoir
+    double m_discountBase;                      //!< base of the age discount of features
     std::vector<ReservoirSampler> m_reservoirs; //!< flow-duration samples per server
     Ptr<UniformRandomVariable> m_sampleRandom;  //!< seeds the reservoirs' generator
     uint64_t m_sampleState{0};                  //!< xorshift64* state, 0 until seeded
 
     TracedCallback<const FlowKey&, uint32_t, bool> m_serverSelectedTrace; //!< new flow dispatched
-    TracedCallback<const FlowKey&, uint32_t, Time, int> m_flowEndedTrace;  //!< entry ended
-    TracedCallback<uint32_t, double> m_weightAppliedTrace;                  //!< weight in effect
+    TracedCallback<const FlowKey&, uint32_t, Time, int> m_flowEndedTrace; //!< entry ended
+    TracedCallback<uint32_t, double> m_weightAppliedTrace;                //!< weight in effect
 };
 
 } // namespace ns3

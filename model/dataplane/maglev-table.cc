@@ -94,8 +94,7 @@ MaglevTable::Build(const std::vector<Entry>& servers)
         {
             for (std::size_t k = 0; k < order.size() && filled < m_size; ++k)
             {
-                for (uint32_t turn = 0; turn < servers[order[k]].weight && filled < m_size;
-                     ++turn)
+                for (uint32_t turn = 0; turn < servers[order[k]].weight && filled < m_size; ++turn)
                 {
                     uint64_t slot = (offset[k] + next[k] * skip[k]) % m_size;
                     while (slots[slot] != NO_SERVER)

@@ -91,10 +91,10 @@ class MaglevTable
     static bool IsPrime(uint64_t value);
 
   private:
-    uint32_t m_size;                //!< number of slots (prime)
-    uint64_t m_offsetSeed;          //!< seed of the first-slot hash
-    uint64_t m_skipSeed;            //!< seed of the step hash
-    std::vector<uint32_t> m_slots;  //!< position of each slot's server in the Build() list
+    uint32_t m_size;                 //!< number of slots (prime)
+    uint64_t m_offsetSeed;           //!< seed of the first-slot hash
+    uint64_t m_skipSeed;             //!< seed of the step hash
+    std::vector<uint32_t> m_slots;   //!< position of each slot's server in the Build() list
     std::vector<uint64_t> m_slotIds; //!< identifier of each slot's server
 };
 

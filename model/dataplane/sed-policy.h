@@ -60,8 +60,8 @@ class SedPolicy : public LbPolicy
     virtual bool IgnoresWeights() const;
 
   private:
-    TieBreak m_tieBreak;                     //!< tie-break rule
-    Ptr<UniformRandomVariable> m_tieRandom;  //!< draws for TIE_BREAK_RANDOM
+    TieBreak m_tieBreak;                    //!< tie-break rule
+    Ptr<UniformRandomVariable> m_tieRandom; //!< draws for TIE_BREAK_RANDOM
 };
 
 } // namespace ns3

@@ -20,11 +20,11 @@ namespace ns3
  */
 struct ServerState
 {
-    uint64_t id{0};             //!< stable identifier: the server's IPv4 address as an integer
-    double staticWeight{1.0};   //!< configured weight, proportional to the server's CPUs
-    double weight{1.0};         //!< weight in effect for decisions
-    uint32_t ongoingFlows{0};   //!< flows counted as on-going (first ACK seen, no FIN or RST)
-    uint64_t assignedFlows{0};  //!< flows dispatched to this server since the start
+    uint64_t id{0};            //!< stable identifier: the server's IPv4 address as an integer
+    double staticWeight{1.0};  //!< configured weight, proportional to the server's CPUs
+    double weight{1.0};        //!< weight in effect for decisions
+    uint32_t ongoingFlows{0};  //!< flows counted as on-going (first ACK seen, no FIN or RST)
+    uint64_t assignedFlows{0}; //!< flows dispatched to this server since the start
 };
 
 } // namespace ns3

@@ -23,8 +23,7 @@ ReservoirSampler::ReservoirSampler(uint32_t slots, double keepProbability)
     }
     if (!(keepProbability > 0 && keepProbability <= 1))
     {
-        NS_FATAL_ERROR("reservoir keep probability " << keepProbability
-                                                     << " is outside (0, 1]");
+        NS_FATAL_ERROR("reservoir keep probability " << keepProbability << " is outside (0, 1]");
     }
 }
 

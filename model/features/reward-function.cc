@@ -78,26 +78,27 @@ RewardFunction::Evaluate(Kind kind, const std::vector<double>& loads)
 
     switch (kind)
     {
-    case PRODUCT_FAIRNESS: {
-        if (!(maximum > 0))
+        case PRODUCT_FAIRNESS:
         {
-            return 1.0;
+            if (!(maximum > 0))
+            {
+                return 1.0;
+            }
+            double product = 1.0;
+            for (double load : loads)
+            {
+                product *= load / maximum;
+            }
+            return product;
         }
-        double product = 1.0;
-        for (double load : loads)
-        {
-            product *= load / maximum;
-        }
-        return product;
-    }
-    case JAIN:
-        return squares > 0 ? sum * sum / (n * squares) : 1.0;
-    case NEGATIVE_VARIANCE:
-        return -variance;
-    case EXP_NEGATIVE_VARIANCE:
-        return std::exp(-10000.0 * variance);
-    case NEGATIVE_MAX:
-        return -maximum;
+        case JAIN:
+            return squares > 0 ? sum * sum / (n * squares) : 1.0;
+        case NEGATIVE_VARIANCE:
+            return -variance;
+        case EXP_NEGATIVE_VARIANCE:
+            return std::exp(-10000.0 * variance);
+        case NEGATIVE_MAX:
+            return -maximum;
     }
     return 0;
 }
@@ -112,8 +113,7 @@ RewardFunction::Step(const std::vector<double>& loads)
     else
     {
         NS_ABORT_MSG_IF(loads.size() != m_previous.size(),
-                        "reward step got " << loads.size() << " loads after "
-                                           << m_previous.size()
+                        "reward step got " << loads.size() << " loads after " << m_previous.size()
                                            << "; call Reset() when the server count changes");
         m_smoothed.resize(loads.size());
         for (std::size_t j = 0; j < loads.size(); ++j)

@@ -70,8 +70,8 @@ class RewardFunction : public Object
     const std::vector<double>& GetSmoothedLoads() const;
 
   private:
-    Kind m_kind;                   //!< the index
-    double m_gamma;                //!< weight of the newest loads in the blend
+    Kind m_kind;                    //!< the index
+    double m_gamma;                 //!< weight of the newest loads in the blend
     std::vector<double> m_previous; //!< the previous step's loads, empty before the first step
     std::vector<double> m_smoothed; //!< the blended loads of the last step
 };

@@ -4,12 +4,11 @@
 
 #include "server-features.h"
 
+#include <algorithm>
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/mean.hpp>
 #include <boost/accumulators/statistics/stats.hpp>
 #include <boost/accumulators/statistics/variance.hpp>
-
-#include <algorithm>
 #include <cmath>
 
 namespace ns3
@@ -59,12 +58,11 @@ ComputeServerFeatures(const std::vector<ReservoirSampler::Sample>& samples,
     }
 
     // Boost's variance is the population variance (divided by n), as numpy's std.
-    accumulators::accumulator_set<double,
-                                  accumulators::stats<accumulators::tag::mean,
-                                                      accumulators::tag::variance>>
+    accumulators::accumulator_set<
+        double,
+        accumulators::stats<accumulators::tag::mean, accumulators::tag::variance>>
         plain;
-    accumulators::accumulator_set<double, accumulators::stats<accumulators::tag::mean>>
-        discounted;
+    accumulators::accumulator_set<double, accumulators::stats<accumulators::tag::mean>> discounted;
     std::vector<double> values;
     std::vector<double> discountedValues;
     values.reserve(samples.size());

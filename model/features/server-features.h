@@ -29,12 +29,12 @@ struct ServerFeatures
 {
     static constexpr std::size_t COUNT = 6; //!< number of features
 
-    double ongoingFlows{0};      //!< flows counted as on-going by this load balancer
-    double mean{0};              //!< mean flow duration, seconds
-    double stdDev{0};            //!< population standard deviation, seconds
-    double p90{0};               //!< 90th percentile, seconds
-    double discountedMean{0};    //!< mean of v * base^age, seconds
-    double discountedP90{0};     //!< 90th percentile of v * base^age, seconds
+    double ongoingFlows{0};   //!< flows counted as on-going by this load balancer
+    double mean{0};           //!< mean flow duration, seconds
+    double stdDev{0};         //!< population standard deviation, seconds
+    double p90{0};            //!< 90th percentile, seconds
+    double discountedMean{0}; //!< mean of v * base^age, seconds
+    double discountedP90{0};  //!< 90th percentile of v * base^age, seconds
 
     /// \return the features in the order above
     std::array<double, COUNT> ToArray() const;

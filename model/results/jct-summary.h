@@ -52,9 +52,9 @@ class JctSummary
     double GetPercentileMs(double percentile) const;
 
   private:
-    std::vector<double> m_jctMs;                    //!< completed JCTs, sorted, in ms
-    std::map<RequestOutcome, uint64_t> m_outcomes;  //!< records per outcome
-    uint64_t m_requests{0};                         //!< records
+    std::vector<double> m_jctMs;                   //!< completed JCTs, sorted, in ms
+    std::map<RequestOutcome, uint64_t> m_outcomes; //!< records per outcome
+    uint64_t m_requests{0};                        //!< records
 };
 
 } // namespace ns3

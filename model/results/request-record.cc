@@ -12,18 +12,18 @@ RequestOutcomeName(RequestOutcome outcome)
 {
     switch (outcome)
     {
-    case RequestOutcome::COMPLETED:
-        return "completed";
-    case RequestOutcome::RESET:
-        return "reset";
-    case RequestOutcome::CONNECT_FAILED:
-        return "connect-failed";
-    case RequestOutcome::CLOSED_EARLY:
-        return "closed-early";
-    case RequestOutcome::BAD_RESPONSE:
-        return "bad-response";
-    case RequestOutcome::UNFINISHED:
-        return "unfinished";
+        case RequestOutcome::COMPLETED:
+            return "completed";
+        case RequestOutcome::RESET:
+            return "reset";
+        case RequestOutcome::CONNECT_FAILED:
+            return "connect-failed";
+        case RequestOutcome::CLOSED_EARLY:
+            return "closed-early";
+        case RequestOutcome::BAD_RESPONSE:
+            return "bad-response";
+        case RequestOutcome::UNFINISHED:
+            return "unfinished";
     }
     return "unknown";
 }

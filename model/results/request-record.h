@@ -49,19 +49,19 @@ struct RequestRecord
 {
     static constexpr uint32_t UNKNOWN = UINT32_MAX; //!< marks an unknown load balancer or server
 
-    uint64_t index{0};                 //!< position of the request in the client's trace
-    uint32_t client{0};                //!< node id of the client
-    Ipv4Address clientAddress;         //!< the client's address
-    uint16_t clientPort{0};            //!< the connection's source port
-    std::string url;                   //!< request target
-    Time scheduled;                    //!< trace time at which the request was due
-    Time start;                        //!< connect time
-    Time end;                          //!< last byte of the response, or the failure time
-    uint64_t bytes{0};                 //!< response bytes received, headers included
-    uint32_t httpStatus{0};            //!< HTTP status code, 0 if no header arrived
+    uint64_t index{0};         //!< position of the request in the client's trace
+    uint32_t client{0};        //!< node id of the client
+    Ipv4Address clientAddress; //!< the client's address
+    uint16_t clientPort{0};    //!< the connection's source port
+    std::string url;           //!< request target
+    Time scheduled;            //!< trace time at which the request was due
+    Time start;                //!< connect time
+    Time end;                  //!< last byte of the response, or the failure time
+    uint64_t bytes{0};         //!< response bytes received, headers included
+    uint32_t httpStatus{0};    //!< HTTP status code, 0 if no header arrived
     RequestOutcome outcome{RequestOutcome::UNFINISHED}; //!< how the request ended
-    uint32_t loadBalancer{UNKNOWN};    //!< index of the load balancer that took the flow
-    uint32_t server{UNKNOWN};          //!< index of the server that took the flow
+    uint32_t loadBalancer{UNKNOWN}; //!< index of the load balancer that took the flow
+    uint32_t server{UNKNOWN};       //!< index of the server that took the flow
 
     /// \return end - start, the job completion time
     Time GetJct() const;

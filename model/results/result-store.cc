@@ -12,14 +12,14 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
-#include <fcntl.h>
 #include <unistd.h>
 
 #ifndef MARL_LB_VERSION
-#define MARL_LB_VERSION "unknown"
+#    define MARL_LB_VERSION "unknown"
 #endif
 
 namespace ns3
@@ -144,7 +144,7 @@ ResultStore::Check(const std::string& path)
     if (access(folder.c_str(), F_OK) != 0)
     {
         return "folder " + folder + " of database " + path
-               + " does not exist; create it or choose another --database path";
+             + " does not exist; create it or choose another --database path";
     }
     bool exists = access(path.c_str(), F_OK) == 0;
     if (!exists)
@@ -155,7 +155,7 @@ ResultStore::Check(const std::string& path)
         if (fd < 0)
         {
             return "database " + path + " cannot be created (" + std::strerror(errno)
-                   + "); choose another --database path";
+                 + "); choose another --database path";
         }
         close(fd);
         unlink(path.c_str());
@@ -165,7 +165,7 @@ ResultStore::Check(const std::string& path)
     if (fd < 0)
     {
         return "database " + path + " is not writable (" + std::strerror(errno)
-               + "); change its permissions or choose another --database path";
+             + "); change its permissions or choose another --database path";
     }
     close(fd);
     {
@@ -176,8 +176,8 @@ ResultStore::Check(const std::string& path)
             && (file.gcount() < 16 || std::memcmp(header, "SQLite format 3", 16) != 0))
         {
             return "file " + path
-                   + " is not an SQLite database; give a new file name or an existing "
-                     "marl-lb result database";
+                 + " is not an SQLite database; give a new file name or an existing "
+                   "marl-lb result database";
         }
     }
 
@@ -194,8 +194,8 @@ ResultStore::Check(const std::string& path)
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
     {
         return "database " + path
-               + " is locked by another process; wait for it to finish or choose another "
-                 "--database path";
+             + " is locked by another process; wait for it to finish or choose another "
+               "--database path";
     }
     if (rc != SQLITE_OK)
     {
@@ -227,7 +227,8 @@ ResultStore::Check(const std::string& path)
                            "SELECT key, value FROM meta WHERE key IN ('schema', 'version')",
                            -1,
                            &statement,
-                           nullptr) == SQLITE_OK)
+                           nullptr)
+        == SQLITE_OK)
     {
         while (sqlite3_step(statement) == SQLITE_ROW)
         {
@@ -252,13 +253,13 @@ ResultStore::Check(const std::string& path)
             names << (names.tellp() > 0 ? ", " : "") << table;
         }
         return "database " + path + " holds tables of another program (" + names.str()
-               + "); give a new file name so that its data stays untouched";
+             + "); give a new file name so that its data stays untouched";
     }
     if (version > SCHEMA_VERSION)
     {
         return "database " + path + " has result schema version " + std::to_string(version)
-               + ", newer than this program's " + std::to_string(SCHEMA_VERSION)
-               + "; use a newer marl-lb or a new file";
+             + ", newer than this program's " + std::to_string(SCHEMA_VERSION)
+             + "; use a newer marl-lb or a new file";
     }
     return "";
 }

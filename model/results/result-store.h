@@ -79,7 +79,8 @@ class ResultStore : public SimpleRefCount<ResultStore>
      *        also stored in their own columns
      * \return the run's id
      */
-    int64_t BeginRun(const std::string& example, const std::map<std::string, std::string>& parameters);
+    int64_t BeginRun(const std::string& example,
+                     const std::map<std::string, std::string>& parameters);
 
     /**
      * \brief Buffers one request's record.
@@ -146,9 +147,9 @@ class ResultStore : public SimpleRefCount<ResultStore>
     /// Creates the tables if the file is new.
     void CreateSchema();
 
-    std::string m_path;                    //!< the database file
-    Ptr<SQLiteOutput> m_db;                //!< the connection
-    std::vector<std::pair<int64_t, RequestRecord>> m_requests; //!< buffered requests
+    std::string m_path;                                         //!< the database file
+    Ptr<SQLiteOutput> m_db;                                     //!< the connection
+    std::vector<std::pair<int64_t, RequestRecord>> m_requests;  //!< buffered requests
     std::vector<std::pair<int64_t, ServerSampleRow>> m_samples; //!< buffered samples
     /// Buffered agent steps: run, time, agent, observation, action, reward.
     struct AgentStepRow

@@ -240,18 +240,18 @@ ApacheServer::ComputeWork(const std::string& url, Time& cpuTime, uint64_t& bodyB
     RequestKind kind = ClassifyRequestUrl(url);
     switch (kind.type)
     {
-    case RequestKind::FOR_LOOP:
-        cpuTime = m_iterationCost * static_cast<int64_t>(kind.iterations);
-        bodyBytes = ForLoopResponseBytes(kind.iterations);
-        break;
-    case RequestKind::WIKI_PAGE:
-        cpuTime = m_wikiPageCpuTime;
-        bodyBytes = m_wikiPageBytes;
-        break;
-    case RequestKind::STATIC:
-        cpuTime = m_staticCpuTime;
-        bodyBytes = m_staticBytes;
-        break;
+        case RequestKind::FOR_LOOP:
+            cpuTime = m_iterationCost * static_cast<int64_t>(kind.iterations);
+            bodyBytes = ForLoopResponseBytes(kind.iterations);
+            break;
+        case RequestKind::WIKI_PAGE:
+            cpuTime = m_wikiPageCpuTime;
+            bodyBytes = m_wikiPageBytes;
+            break;
+        case RequestKind::STATIC:
+            cpuTime = m_staticCpuTime;
+            bodyBytes = m_staticBytes;
+            break;
     }
 }
 
@@ -264,16 +264,15 @@ ApacheServer::StartApplication()
     if (m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0)
     {
         NS_FATAL_ERROR("ApacheServer on node " << GetNode()->GetId() << " cannot bind port "
-                                               << m_port
-                                               << "; another application listens on it");
+                                               << m_port << "; another application listens on it");
     }
     m_listener->Listen();
     m_listener->SetAcceptCallback(MakeCallback(&ApacheServer::HandleConnectionRequest, this),
                                   MakeCallback(&ApacheServer::HandleAccept, this));
     m_lastAdvance = Simulator::Now();
     NS_LOG_INFO("server on node " << GetNode()->GetId() << " listens on port " << m_port << ", "
-                                  << m_maxWorkers << " workers, backlog "
-                                  << GetEffectiveBacklog() << ", " << m_cpus << " CPUs");
+                                  << m_maxWorkers << " workers, backlog " << GetEffectiveBacklog()
+                                  << ", " << m_cpus << " CPUs");
 
     if (m_probePort == 0)
     {
@@ -343,8 +342,7 @@ bool
 ApacheServer::HandleConnectionRequest(Ptr<Socket> /* socket */, const Address& client)
 {
     NS_LOG_FUNCTION(this << client);
-    bool queueFull = m_busyWorkers >= m_maxWorkers
-                     && m_acceptQueue.size() >= GetEffectiveBacklog();
+    bool queueFull = m_busyWorkers >= m_maxWorkers && m_acceptQueue.size() >= GetEffectiveBacklog();
     if (queueFull && !m_abortOnOverflow)
     {
         NS_LOG_LOGIC("accept queue full, SYN from " << client << " ignored");
@@ -569,9 +567,9 @@ ApacheServer::SendResponse(uint64_t id)
         {
             uint32_t size =
                 std::min<uint32_t>(room, static_cast<uint32_t>(connection.responseHeader.size()));
-            auto packet = Create<Packet>(
-                reinterpret_cast<const uint8_t*>(connection.responseHeader.data()),
-                size);
+            auto packet =
+                Create<Packet>(reinterpret_cast<const uint8_t*>(connection.responseHeader.data()),
+                               size);
             int sent = socket->Send(packet);
             if (sent <= 0)
             {
@@ -749,23 +747,23 @@ ApacheServer::Release(uint64_t id)
     connection.keepAliveEvent.Cancel();
     switch (connection.state)
     {
-    case QUEUED:
-        m_acceptQueue.erase(std::find(m_acceptQueue.begin(), m_acceptQueue.end(), id));
-        m_backlogLength = static_cast<uint32_t>(m_acceptQueue.size());
-        break;
-    case COMPUTING:
-        AdvanceComputation();
-        m_computing.erase(std::find(m_computing.begin(), m_computing.end(), id));
-        ScheduleNextCompletion();
-        m_busyWorkers--;
-        break;
-    case READING:
-    case SENDING:
-        m_busyWorkers--;
-        break;
-    case LINGERING:
-    case REJECTING:
-        break;
+        case QUEUED:
+            m_acceptQueue.erase(std::find(m_acceptQueue.begin(), m_acceptQueue.end(), id));
+            m_backlogLength = static_cast<uint32_t>(m_acceptQueue.size());
+            break;
+        case COMPUTING:
+            AdvanceComputation();
+            m_computing.erase(std::find(m_computing.begin(), m_computing.end(), id));
+            ScheduleNextCompletion();
+            m_busyWorkers--;
+            break;
+        case READING:
+        case SENDING:
+            m_busyWorkers--;
+            break;
+        case LINGERING:
+        case REJECTING:
+            break;
     }
     Ptr<Socket> socket = connection.socket;
     socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());

@@ -134,18 +134,18 @@ class ApacheServer : public Application
     /// One accepted connection.
     struct Connection
     {
-        Ptr<Socket> socket;           //!< the connected socket
-        Address client;               //!< the client's address
+        Ptr<Socket> socket;            //!< the connected socket
+        Address client;                //!< the client's address
         ConnectionState state{QUEUED}; //!< where it is
-        std::string request;          //!< bytes of the request read so far
-        std::string url;              //!< request target, once parsed
-        double remainingWork{0};      //!< CPU seconds still needed on one core
-        Time cpuTime;                 //!< CPU time of the request
-        std::string responseHeader;   //!< header bytes not yet written
-        uint64_t bodyRemaining{0};    //!< body bytes not yet written
-        uint64_t responseBytes{0};    //!< size of the whole response
-        EventId keepAliveEvent;       //!< close after KeepAliveTimeout
-        bool peerSentFin{false};      //!< true once the client's FIN arrived
+        std::string request;           //!< bytes of the request read so far
+        std::string url;               //!< request target, once parsed
+        double remainingWork{0};       //!< CPU seconds still needed on one core
+        Time cpuTime;                  //!< CPU time of the request
+        std::string responseHeader;    //!< header bytes not yet written
+        uint64_t bodyRemaining{0};     //!< body bytes not yet written
+        uint64_t responseBytes{0};     //!< size of the whole response
+        EventId keepAliveEvent;        //!< close after KeepAliveTimeout
+        bool peerSentFin{false};       //!< true once the client's FIN arrived
     };
 
     void StartApplication() override;
@@ -235,20 +235,20 @@ class ApacheServer : public Application
     /// Moves the requests whose work is done to the sending state.
     void CompleteComputation();
 
-    uint16_t m_port;           //!< listening port
-    uint32_t m_maxWorkers;     //!< worker processes
-    uint32_t m_backlog;        //!< listen backlog
-    uint32_t m_soMaxConn;      //!< net.core.somaxconn
-    bool m_abortOnOverflow;    //!< net.ipv4.tcp_abort_on_overflow
-    uint32_t m_cpus;           //!< CPU cores
-    Time m_iterationCost;      //!< CPU time per for-loop iteration
-    Time m_wikiPageCpuTime;    //!< CPU time of a wiki page
-    uint32_t m_wikiPageBytes;  //!< body size of a wiki page
-    Time m_staticCpuTime;      //!< CPU time of a static file
-    uint32_t m_staticBytes;    //!< body size of a static file
-    Time m_keepAliveTimeout;   //!< idle time before the server closes a served connection
-    uint32_t m_segmentSize;    //!< TCP maximum segment size
-    uint16_t m_probePort;      //!< status port, 0 if disabled
+    uint16_t m_port;          //!< listening port
+    uint32_t m_maxWorkers;    //!< worker processes
+    uint32_t m_backlog;       //!< listen backlog
+    uint32_t m_soMaxConn;     //!< net.core.somaxconn
+    bool m_abortOnOverflow;   //!< net.ipv4.tcp_abort_on_overflow
+    uint32_t m_cpus;          //!< CPU cores
+    Time m_iterationCost;     //!< CPU time per for-loop iteration
+    Time m_wikiPageCpuTime;   //!< CPU time of a wiki page
+    uint32_t m_wikiPageBytes; //!< body size of a wiki page
+    Time m_staticCpuTime;     //!< CPU time of a static file
+    uint32_t m_staticBytes;   //!< body size of a static file
+    Time m_keepAliveTimeout;  //!< idle time before the server closes a served connection
+    uint32_t m_segmentSize;   //!< TCP maximum segment size
+    uint16_t m_probePort;     //!< status port, 0 if disabled
 
     Ptr<Socket> m_listener;                             //!< the listening socket
     uint64_t m_nextId{0};                               //!< next connection id
@@ -264,8 +264,8 @@ class ApacheServer : public Application
     std::set<Ptr<Socket>> m_probeSockets;               //!< open probe connections
     uint64_t m_probesAnswered{0};                       //!< status lines written
 
-    TracedValue<uint32_t> m_busyWorkers;     //!< workers holding a connection
-    TracedValue<uint32_t> m_backlogLength;   //!< connections in the accept queue
+    TracedValue<uint32_t> m_busyWorkers;               //!< workers holding a connection
+    TracedValue<uint32_t> m_backlogLength;             //!< connections in the accept queue
     TracedCallback<const Address&, int> m_rejectTrace; //!< connection refused
     TracedCallback<const Address&, const std::string&, Time, uint64_t>
         m_requestServedTrace; //!< response written

@@ -88,40 +88,40 @@ ParseReply(std::string line, uint32_t& busyWorkers)
 TypeId
 BusyWorkerProbe::GetTypeId()
 {
-    static TypeId tid
-        = TypeId("ns3::BusyWorkerProbe")
-              .SetParent<Application>()
-              .SetGroupName("MarlLb")
-              .AddConstructor<BusyWorkerProbe>()
-              .AddAttribute("LoadBalancer",
-                            "The LoadBalancer application on the same node, whose data plane "
-                            "gets the weights and whose pool lists the servers to poll.",
-                            PointerValue(),
-                            MakePointerAccessor(&BusyWorkerProbe::m_loadBalancer),
-                            MakePointerChecker<LoadBalancer>())
-              .AddAttribute("Interval",
-                            "Period between two probes of each server, and the time that a "
-                            "connection attempt may take. The default is the 250 ms step at "
-                            "which the study's load balancers update their weights.",
-                            TimeValue(MilliSeconds(250)),
-                            MakeTimeAccessor(&BusyWorkerProbe::m_interval),
-                            MakeTimeChecker(MilliSeconds(1)))
-              .AddAttribute("ProbePort",
-                            "The servers' TCP status port (ApacheServer's ProbePort).",
-                            UintegerValue(8081),
-                            MakeUintegerAccessor(&BusyWorkerProbe::m_probePort),
-                            MakeUintegerChecker<uint16_t>(1))
-              .AddTraceSource("BusyWorkers",
-                              "A server replied with its busy-worker count; fired after its "
-                              "weight is written.",
-                              MakeTraceSourceAccessor(&BusyWorkerProbe::m_busyWorkersTrace),
-                              "ns3::BusyWorkerProbe::BusyWorkersTracedCallback");
+    static TypeId tid =
+        TypeId("ns3::BusyWorkerProbe")
+            .SetParent<Application>()
+            .SetGroupName("MarlLb")
+            .AddConstructor<BusyWorkerProbe>()
+            .AddAttribute("LoadBalancer",
+                          "The LoadBalancer application on the same node, whose data plane "
+                          "gets the weights and whose pool lists the servers to poll.",
+                          PointerValue(),
+                          MakePointerAccessor(&BusyWorkerProbe::m_loadBalancer),
+                          MakePointerChecker<LoadBalancer>())
+            .AddAttribute("Interval",
+                          "Period between two probes of each server, and the time that a "
+                          "connection attempt may take. The default is the 250 ms step at "
+                          "which the study's load balancers update their weights.",
+                          TimeValue(MilliSeconds(250)),
+                          MakeTimeAccessor(&BusyWorkerProbe::m_interval),
+                          MakeTimeChecker(MilliSeconds(1)))
+            .AddAttribute("ProbePort",
+                          "The servers' TCP status port (ApacheServer's ProbePort).",
+                          UintegerValue(8081),
+                          MakeUintegerAccessor(&BusyWorkerProbe::m_probePort),
+                          MakeUintegerChecker<uint16_t>(1))
+            .AddTraceSource("BusyWorkers",
+                            "A server replied with its busy-worker count; fired after its "
+                            "weight is written.",
+                            MakeTraceSourceAccessor(&BusyWorkerProbe::m_busyWorkersTrace),
+                            "ns3::BusyWorkerProbe::BusyWorkersTracedCallback");
     return tid;
 }
 
 BusyWorkerProbe::BusyWorkerProbe()
-    : m_interval(MilliSeconds(250))
-    , m_probePort(8081)
+    : m_interval(MilliSeconds(250)),
+      m_probePort(8081)
 {
     NS_LOG_FUNCTION(this);
 }

@@ -160,8 +160,7 @@ FlowEcmpRouting::RouteOutput(Ptr<Packet> p,
     key.destinationAddress = header.GetDestination().Get();
     key.protocol = header.GetProtocol();
     uint8_t ports[4];
-    if (p && p->GetSize() >= 4
-        && (key.protocol == TCP_PROTOCOL || key.protocol == UDP_PROTOCOL))
+    if (p && p->GetSize() >= 4 && (key.protocol == TCP_PROTOCOL || key.protocol == UDP_PROTOCOL))
     {
         p->CopyData(ports, 4);
         key.sourcePort = static_cast<uint16_t>((ports[0] << 8) | ports[1]);
@@ -188,8 +187,8 @@ FlowEcmpRouting::RouteInput(Ptr<const Packet> p,
     key.protocol = header.GetProtocol();
     // A non-first fragment carries no ports; it hashes on addresses and protocol alone.
     bool hasPorts = header.GetFragmentOffset() == 0
-                    && (key.protocol == TCP_PROTOCOL || key.protocol == UDP_PROTOCOL)
-                    && p->GetSize() >= 4;
+                 && (key.protocol == TCP_PROTOCOL || key.protocol == UDP_PROTOCOL)
+                 && p->GetSize() >= 4;
     if (hasPorts)
     {
         uint8_t ports[4];

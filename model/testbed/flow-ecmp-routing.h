@@ -100,8 +100,8 @@ class FlowEcmpRouting : public Ipv4RoutingProtocol
     /// A prefix and its next hops.
     struct Route
     {
-        Ipv4Address network;          //!< destination prefix
-        Ipv4Mask mask;                //!< prefix mask
+        Ipv4Address network;           //!< destination prefix
+        Ipv4Mask mask;                 //!< prefix mask
         std::vector<NextHop> nextHops; //!< candidates, in the order they were added
     };
 

@@ -35,11 +35,11 @@ class GreL4Protocol : public IpL4Protocol
     /// Why a GRE packet was dropped.
     enum DropReason
     {
-        DROP_TRUNCATED,       //!< shorter than a GRE header plus an IPv4 header
-        DROP_BAD_HEADER,      //!< non-zero version or reserved bits
-        DROP_NOT_IPV4,        //!< protocol type other than 0x0800
-        DROP_NO_DEVICE,       //!< no tunnel device is set
-        DROP_REASON_COUNT,    //!< number of reasons
+        DROP_TRUNCATED,    //!< shorter than a GRE header plus an IPv4 header
+        DROP_BAD_HEADER,   //!< non-zero version or reserved bits
+        DROP_NOT_IPV4,     //!< protocol type other than 0x0800
+        DROP_NO_DEVICE,    //!< no tunnel device is set
+        DROP_REASON_COUNT, //!< number of reasons
     };
 
     /**
@@ -100,14 +100,14 @@ class GreL4Protocol : public IpL4Protocol
      */
     RxStatus Drop(Ptr<const Packet> packet, DropReason reason);
 
-    Ptr<VirtualNetDevice> m_device;                   //!< holds the VIP
-    IpL4Protocol::DownTargetCallback m_downTarget;    //!< IPv4 send path
-    IpL4Protocol::DownTargetCallback6 m_downTarget6;  //!< IPv6 send path
-    uint64_t m_decapsulated{0};                       //!< packets delivered
+    Ptr<VirtualNetDevice> m_device;                    //!< holds the VIP
+    IpL4Protocol::DownTargetCallback m_downTarget;     //!< IPv4 send path
+    IpL4Protocol::DownTargetCallback6 m_downTarget6;   //!< IPv6 send path
+    uint64_t m_decapsulated{0};                        //!< packets delivered
     std::array<uint64_t, DROP_REASON_COUNT> m_drops{}; //!< packets dropped, by reason
 
-    TracedCallback<Ptr<const Packet>> m_decapsulateTrace;  //!< inner packet delivered
-    TracedCallback<Ptr<const Packet>, int> m_dropTrace;    //!< packet dropped
+    TracedCallback<Ptr<const Packet>> m_decapsulateTrace; //!< inner packet delivered
+    TracedCallback<Ptr<const Packet>, int> m_dropTrace;   //!< packet dropped
 };
 
 } // namespace ns3

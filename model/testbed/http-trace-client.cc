@@ -123,7 +123,8 @@ HttpTraceClient::StartApplication()
                                                << " has no request to replay; call SetTrace");
         return;
     }
-    m_nextEvent = Simulator::Schedule(m_requests.front().time, &HttpTraceClient::SendNextRequest, this);
+    m_nextEvent =
+        Simulator::Schedule(m_requests.front().time, &HttpTraceClient::SendNextRequest, this);
 }
 
 void
@@ -207,8 +208,9 @@ HttpTraceClient::HandleConnected(Ptr<Socket> socket)
     socket->GetSockName(local);
     m_records[it->second.record].clientAddress = InetSocketAddress::ConvertFrom(local).GetIpv4();
     std::ostringstream request;
-    request << "GET " << m_records[it->second.record].url << " HTTP/1.1\r\nHost: "
-            << m_remoteAddress << "\r\nUser-Agent: marl-lb/0.1\r\nAccept: */*\r\n\r\n";
+    request << "GET " << m_records[it->second.record].url
+            << " HTTP/1.1\r\nHost: " << m_remoteAddress
+            << "\r\nUser-Agent: marl-lb/0.1\r\nAccept: */*\r\n\r\n";
     std::string text = request.str();
     socket->Send(Create<Packet>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
@@ -300,8 +302,7 @@ HttpTraceClient::HandleRead(Ptr<Socket> socket)
         }
     }
     uint64_t available = active.read + socket->GetRxAvailable();
-    if (!active.headerDone && socket->GetRxAvailable() == 1
-        && active.header.size() >= 3
+    if (!active.headerDone && socket->GetRxAvailable() == 1 && active.header.size() >= 3
         && active.header.compare(active.header.size() - 3, 3, "\r\n\r") == 0)
     {
         // The unread byte can only be the header's final line feed: a response without body.
@@ -317,8 +318,8 @@ HttpTraceClient::HandleRead(Ptr<Socket> socket)
     if (active.headerDone && available >= active.expected)
     {
         record.bytes = available;
-        Finish(socket, record.httpStatus == 200 ? RequestOutcome::COMPLETED
-                                                : RequestOutcome::BAD_RESPONSE);
+        Finish(socket,
+               record.httpStatus == 200 ? RequestOutcome::COMPLETED : RequestOutcome::BAD_RESPONSE);
     }
 }
 
@@ -370,8 +371,8 @@ HttpTraceClient::Finish(Ptr<Socket> socket, RequestOutcome outcome)
     {
         record.bytes = it->second.read;
     }
-    NS_LOG_LOGIC("request " << record.index << " ends " << RequestOutcomeName(outcome)
-                            << " after " << record.GetJct().As(Time::MS));
+    NS_LOG_LOGIC("request " << record.index << " ends " << RequestOutcomeName(outcome) << " after "
+                            << record.GetJct().As(Time::MS));
     m_active.erase(it);
     socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
     socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),

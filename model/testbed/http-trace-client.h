@@ -70,13 +70,13 @@ class HttpTraceClient : public Application
     /// A request whose connection is open.
     struct ActiveRequest
     {
-        Ptr<Socket> socket;          //!< its connection
-        std::size_t record{0};       //!< its position in m_records
-        std::string header;          //!< response header bytes read so far
-        bool headerDone{false};      //!< true once the blank line ended the header
-        uint64_t expected{0};        //!< total response size, known once the header is read
-        uint64_t read{0};            //!< response bytes read from the socket
-        bool peerSentFin{false};     //!< true once the server's FIN arrived
+        Ptr<Socket> socket;      //!< its connection
+        std::size_t record{0};   //!< its position in m_records
+        std::string header;      //!< response header bytes read so far
+        bool headerDone{false};  //!< true once the blank line ended the header
+        uint64_t expected{0};    //!< total response size, known once the header is read
+        uint64_t read{0};        //!< response bytes read from the socket
+        bool peerSentFin{false}; //!< true once the server's FIN arrived
     };
 
     void StartApplication() override;
@@ -116,15 +116,15 @@ class HttpTraceClient : public Application
      */
     void Finish(Ptr<Socket> socket, RequestOutcome outcome);
 
-    Ipv4Address m_remoteAddress;  //!< the service's address (the VIP)
-    uint16_t m_remotePort;        //!< the service's port
-    uint32_t m_segmentSize;       //!< TCP maximum segment size
-    Time m_synTimeout;            //!< first SYN retransmission timeout
-    uint32_t m_synRetries;        //!< SYN retransmissions before the connect fails
-    std::vector<TraceRequest> m_requests;      //!< the trace
-    std::size_t m_next{0};                     //!< next request to send
-    EventId m_nextEvent;                       //!< the next request's event
-    std::vector<RequestRecord> m_records;      //!< one per request started
+    Ipv4Address m_remoteAddress;          //!< the service's address (the VIP)
+    uint16_t m_remotePort;                //!< the service's port
+    uint32_t m_segmentSize;               //!< TCP maximum segment size
+    Time m_synTimeout;                    //!< first SYN retransmission timeout
+    uint32_t m_synRetries;                //!< SYN retransmissions before the connect fails
+    std::vector<TraceRequest> m_requests; //!< the trace
+    std::size_t m_next{0};                //!< next request to send
+    EventId m_nextEvent;                  //!< the next request's event
+    std::vector<RequestRecord> m_records; //!< one per request started
     std::unordered_map<Socket*, ActiveRequest> m_active; //!< open connections
 
     TracedCallback<const RequestRecord&> m_requestEndedTrace; //!< request finished

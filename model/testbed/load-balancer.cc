@@ -26,9 +26,9 @@ NS_OBJECT_ENSURE_REGISTERED(LoadBalancer);
 
 namespace
 {
-constexpr uint8_t TCP_PROTOCOL = 6;            //!< IP protocol number of TCP
-constexpr uint32_t TCP_FLAGS_OFFSET = 13;      //!< byte of the flags in the TCP header
-constexpr int16_t INTERCEPT_PRIORITY = 100;    //!< above static (0) and global (-10) routing
+constexpr uint8_t TCP_PROTOCOL = 6;         //!< IP protocol number of TCP
+constexpr uint32_t TCP_FLAGS_OFFSET = 13;   //!< byte of the flags in the TCP header
+constexpr int16_t INTERCEPT_PRIORITY = 100; //!< above static (0) and global (-10) routing
 } // namespace
 
 TypeId
@@ -184,8 +184,7 @@ LoadBalancer::StartApplication()
     {
         for (uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i)
         {
-            if (m_ipv4->GetNAddresses(i) > 0
-                && !m_ipv4->GetAddress(i, 0).GetLocal().IsLocalhost())
+            if (m_ipv4->GetNAddresses(i) > 0 && !m_ipv4->GetAddress(i, 0).GetLocal().IsLocalhost())
             {
                 m_tunnelSource = m_ipv4->GetAddress(i, 0).GetLocal();
                 break;
@@ -220,8 +219,9 @@ void
 LoadBalancer::WeightTick()
 {
     m_dataPlane->ApplyPendingWeights();
-    m_weightEvent =
-        Simulator::Schedule(m_dataPlane->GetWeightUpdateInterval(), &LoadBalancer::WeightTick, this);
+    m_weightEvent = Simulator::Schedule(m_dataPlane->GetWeightUpdateInterval(),
+                                        &LoadBalancer::WeightTick,
+                                        this);
 }
 
 void

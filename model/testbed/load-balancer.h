@@ -42,10 +42,10 @@ class LoadBalancer : public Application
     /// Why a packet to the VIP was dropped.
     enum DropReason
     {
-        DROP_NOT_TCP,       //!< not TCP, or a fragment without the TCP header
-        DROP_WRONG_PORT,    //!< TCP to a port other than the service port
-        DROP_NO_SERVER,     //!< the server pool is empty
-        DROP_REASON_COUNT,  //!< number of reasons
+        DROP_NOT_TCP,      //!< not TCP, or a fragment without the TCP header
+        DROP_WRONG_PORT,   //!< TCP to a port other than the service port
+        DROP_NO_SERVER,    //!< the server pool is empty
+        DROP_REASON_COUNT, //!< number of reasons
     };
 
     /**
@@ -121,21 +121,21 @@ class LoadBalancer : public Application
     /// Puts pending weights into effect and schedules the next tick.
     void WeightTick();
 
-    Ipv4Address m_vip;                         //!< the service's virtual IP
-    uint16_t m_port;                           //!< the service's TCP port
-    Ipv4Address m_tunnelSource;                //!< source address of the GRE packets
-    Time m_sweepInterval;                      //!< period of the idle-entry sweep
-    Ptr<LbDataPlane> m_dataPlane;              //!< decision core
-    std::vector<Ipv4Address> m_serverAddresses; //!< DIP of each server, by position
-    Ptr<Ipv4> m_ipv4;                          //!< the node's IPv4 stack
-    Ptr<VipInterceptRouting> m_intercept;      //!< the hook in the node's routing
-    EventId m_sweepEvent;                      //!< next idle-entry sweep
-    EventId m_weightEvent;                     //!< next weight-update tick
-    uint64_t m_forwarded{0};                   //!< packets tunnelled
+    Ipv4Address m_vip;                                 //!< the service's virtual IP
+    uint16_t m_port;                                   //!< the service's TCP port
+    Ipv4Address m_tunnelSource;                        //!< source address of the GRE packets
+    Time m_sweepInterval;                              //!< period of the idle-entry sweep
+    Ptr<LbDataPlane> m_dataPlane;                      //!< decision core
+    std::vector<Ipv4Address> m_serverAddresses;        //!< DIP of each server, by position
+    Ptr<Ipv4> m_ipv4;                                  //!< the node's IPv4 stack
+    Ptr<VipInterceptRouting> m_intercept;              //!< the hook in the node's routing
+    EventId m_sweepEvent;                              //!< next idle-entry sweep
+    EventId m_weightEvent;                             //!< next weight-update tick
+    uint64_t m_forwarded{0};                           //!< packets tunnelled
     std::array<uint64_t, DROP_REASON_COUNT> m_drops{}; //!< packets dropped, by reason
 
-    TracedCallback<const FlowKey&, uint32_t> m_forwardTrace;                 //!< tunnelled
-    TracedCallback<Ptr<const Packet>, const Ipv4Header&, int> m_dropTrace;  //!< dropped
+    TracedCallback<const FlowKey&, uint32_t> m_forwardTrace;               //!< tunnelled
+    TracedCallback<Ptr<const Packet>, const Ipv4Header&, int> m_dropTrace; //!< dropped
 };
 
 } // namespace ns3

@@ -235,9 +235,8 @@ RequestTrace::TryParseWikiBench(std::istream& input, const std::string& name, st
         }
         if (counter.find_first_not_of("0123456789") != std::string::npos)
         {
-            error = FormatError(name,
-                                number,
-                                "the counter '" + counter + "' is not a whole number");
+            error =
+                FormatError(name, number, "the counter '" + counter + "' is not a whole number");
             return std::nullopt;
         }
         double seconds = 0;
@@ -269,9 +268,7 @@ RequestTrace::TryParseWikiBench(std::istream& input, const std::string& name, st
         }
         if (flag != "-" && flag != "save")
         {
-            error = FormatError(name,
-                                number,
-                                "the flag '" + flag + "' is neither '-' nor 'save'");
+            error = FormatError(name, number, "the flag '" + flag + "' is neither '-' nor 'save'");
             return std::nullopt;
         }
         previous = seconds;
@@ -291,8 +288,8 @@ RequestTrace::TryReadFile(const std::string& path, std::string& error)
     std::ifstream input(path);
     if (!input)
     {
-        error = path + ": cannot open the trace file (" + std::strerror(errno)
-                + "); check the path";
+        error =
+            path + ": cannot open the trace file (" + std::strerror(errno) + "); check the path";
         return std::nullopt;
     }
     std::string firstLine;

@@ -88,8 +88,7 @@ VipInterceptRouting::NotifyInterfaceDown(uint32_t /* interface */)
 }
 
 void
-VipInterceptRouting::NotifyAddAddress(uint32_t /* interface */,
-                                      Ipv4InterfaceAddress /* address */)
+VipInterceptRouting::NotifyAddAddress(uint32_t /* interface */, Ipv4InterfaceAddress /* address */)
 {
 }
 
@@ -105,11 +104,11 @@ VipInterceptRouting::SetIpv4(Ptr<Ipv4> /* ipv4 */)
 }
 
 void
-VipInterceptRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
-                                       Time::Unit /* unit */) const
+VipInterceptRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit /* unit */) const
 {
     *stream->GetStream() << "VipInterceptRouting: packets to " << m_vip
-                         << (m_intercept.IsNull() ? " pass (no load balancer)" : " go to the load balancer")
+                         << (m_intercept.IsNull() ? " pass (no load balancer)"
+                                                  : " go to the load balancer")
                          << "\n";
 }
 

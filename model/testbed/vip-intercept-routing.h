@@ -76,8 +76,8 @@ class VipInterceptRouting : public Ipv4RoutingProtocol
     void DoDispose() override;
 
   private:
-    Ipv4Address m_vip;              //!< intercepted destination address
-    InterceptCallback m_intercept;  //!< receiver of intercepted packets
+    Ipv4Address m_vip;             //!< intercepted destination address
+    InterceptCallback m_intercept; //!< receiver of intercepted packets
 };
 
 } // namespace ns3
