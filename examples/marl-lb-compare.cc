@@ -28,6 +28,7 @@
 #include "ns3/core-module.h"
 #include "ns3/marl-lb-module.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -114,14 +115,29 @@ main(int argc, char* argv[])
     {
         store = Create<ResultStore>(database);
     }
-    std::ofstream csvFile;
     if (!csv.empty())
     {
-        csvFile.open(csv);
-        if (!csvFile)
+        // Checked now without truncating the file, which is written only once the tables exist.
+        std::ofstream probe(csv, std::ios::app);
+        if (!probe)
         {
-            NS_FATAL_ERROR("cannot write --csv=" << csv << "; check the folder");
+            NS_FATAL_ERROR("--csv=" << csv
+                                    << " cannot be written; check that its folder exists "
+                                       "and is writable");
         }
+    }
+    if (!plots.empty())
+    {
+        std::string probePath = plots + "-write-check.tmp";
+        std::ofstream probe(probePath);
+        if (!probe)
+        {
+            NS_FATAL_ERROR("--plots=" << plots
+                                      << " cannot be written; check that its folder "
+                                         "exists and is writable");
+        }
+        probe.close();
+        std::remove(probePath.c_str());
     }
 
     TestbedHelper helper = scale == "large" ? TestbedHelper::Large() : TestbedHelper::Moderate();
@@ -212,6 +228,9 @@ main(int argc, char* argv[])
     runner.SetResultStore(store,
                           "marl-lb-compare",
                           {{"scale", scale},
+                           {"skip_s", std::to_string(skip)},
+                           {"drain_s", std::to_string(drain)},
+                           {"load", std::to_string(load)},
                            {"duration_s", std::to_string(duration)},
                            {"iteration_cost_ns", std::to_string(iterationCost.GetNanoSeconds())}});
     runner.SetProgressInterval(Seconds(progress));
@@ -247,8 +266,9 @@ main(int argc, char* argv[])
     }
 
     table.Print(std::cout);
-    if (csvFile.is_open())
+    if (!csv.empty())
     {
+        std::ofstream csvFile(csv);
         table.WriteCsv(csvFile);
         std::cerr << "tables written to " << csv << std::endl;
     }

@@ -128,6 +128,13 @@ main(int argc, char* argv[])
         NS_FATAL_ERROR("--skip=" << skip << " must not be negative");
     }
     RequestTrace full = RequestTrace::ReadFile(tracePath);
+    if (Seconds(skip + duration) > full.GetDuration() + Seconds(1))
+    {
+        NS_FATAL_ERROR("trace " << tracePath << " ends at " << full.GetDuration().GetSeconds()
+                                << " s, before --skip + --duration = " << skip + duration
+                                << " s; lower --skip or --duration, so that the request rate "
+                                   "and the load calibration stay true");
+    }
     std::vector<TraceRequest> window;
     for (const auto& request : full.GetRequests())
     {
@@ -170,6 +177,7 @@ main(int argc, char* argv[])
                           {{"scale", "moderate"},
                            {"mtu", std::to_string(mtu)},
                            {"skip_s", std::to_string(skip)},
+                           {"agent_checkpoint", agentCheckpoint},
                            {"duration_s", std::to_string(duration)},
                            {"load", std::to_string(offeredLoad)},
                            {"iteration_cost_ns", std::to_string(iterationCost.GetNanoSeconds())}});

@@ -34,6 +34,7 @@
 #include "ns3/core-module.h"
 #include "ns3/marl-lb-module.h"
 
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -116,6 +117,25 @@ main(int argc, char* argv[])
     if (checkpoint.empty())
     {
         NS_FATAL_ERROR("--checkpoint is empty; give the file to write the trained agent to");
+    }
+    {
+        // Fail now rather than after the training: the checkpoint must be writable.
+        std::ofstream probe(checkpoint, std::ios::app);
+        if (!probe)
+        {
+            NS_FATAL_ERROR("--checkpoint=" << checkpoint
+                                           << " cannot be written; check that its folder exists "
+                                              "and is writable");
+        }
+    }
+    if (episodes <= minEpisodes && replayCapacity >= episodes * episodeDuration * 4)
+    {
+        std::cerr << "warning: with --episodes=" << episodes
+                  << " and --min-episodes=" << minEpisodes
+                  << " the replay buffer never becomes ready, so no update runs and the "
+                     "checkpoint holds the initial networks; give more episodes or a lower "
+                     "--min-episodes"
+                  << std::endl;
     }
     RngSeedManager::SetSeed(seed);
     RngSeedManager::SetRun(run);

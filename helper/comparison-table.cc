@@ -91,6 +91,10 @@ ComparisonTable::Print(std::ostream& os) const
     PrintTable(os, "Mean JCT (ms), mean +- std over runs", &Cell::meanMs);
     os << "\n";
     PrintTable(os, "90th-percentile JCT (ms), mean +- std over runs", &Cell::p90Ms);
+    os << "\n";
+    PrintTable(os,
+               "Failed requests per run (not in the JCT statistics), mean +- std over runs",
+               &Cell::failed);
 }
 
 void

@@ -32,7 +32,7 @@ class ComparisonTable
     void Add(const std::string& method, const std::string& rate, const JctSummary& summary);
 
     /**
-     * \brief Prints the table of mean JCT and the table of 90th-percentile JCT.
+     * \brief Prints the tables of mean JCT, of 90th-percentile JCT and of failed requests.
      * \param os the stream
      */
     void Print(std::ostream& os) const;

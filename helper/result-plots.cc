@@ -21,6 +21,12 @@ NS_LOG_COMPONENT_DEFINE("ResultPlots");
 ResultPlots::ResultPlots(std::string prefix)
     : m_prefix(std::move(prefix))
 {
+    // A folder as prefix would give file names starting with '-', which gnuplot reads as
+    // options: name the files inside it.
+    if (m_prefix.empty() || m_prefix.back() == '/')
+    {
+        m_prefix += "marl-lb";
+    }
 }
 
 std::string

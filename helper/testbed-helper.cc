@@ -156,11 +156,14 @@ Testbed::ReplayTrace(const RequestTrace& trace, Time start, Time stop)
     {
         shares[i % shares.size()].push_back(requests[i]);
     }
+    // A client stopping at its last request's own time would drop that request: the stop
+    // comes at least one time step after it, so the request is sent and recorded.
+    Time lastRequest = start + trace.GetDuration() + TimeStep(1);
     for (std::size_t c = 0; c < clientApps.size(); ++c)
     {
         clientApps[c]->SetTrace(RequestTrace(shares[c], trace.GetName()));
         clientApps[c]->SetStartTime(start);
-        clientApps[c]->SetStopTime(stop);
+        clientApps[c]->SetStopTime(std::max(stop, lastRequest));
     }
 }
 

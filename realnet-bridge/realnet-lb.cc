@@ -267,13 +267,14 @@ main(int argc, char* argv[])
     }
     if (!agentCheckpoint.empty() && methods[0].agent.empty())
     {
-        NS_FATAL_ERROR("--agent-checkpoint is for the learning methods (rlb-qmix, rlb-i-sac, "
-                       << "rlb-s-sac); --method=" << method << " has no agent");
+        NS_FATAL_ERROR("--agent-checkpoint needs a learning method (rlb-qmix, rlb-i-sac or "
+                       << "rlb-s-sac), but --method=" << method << " has no agent. Drop the "
+                       << "option or pick one of those methods");
     }
     if (!agentCheckpoint.empty() && access(agentCheckpoint.c_str(), R_OK) != 0)
     {
-        NS_FATAL_ERROR("--agent-checkpoint=" << agentCheckpoint << " cannot be read; give the "
-                                             << "file that training wrote");
+        NS_FATAL_ERROR("--agent-checkpoint=" << agentCheckpoint << " is missing or not readable. "
+                                             << "Give the file that marl-lb-train wrote");
     }
 
     // The node: real-time scheduler, checksums, a checked device on the real interface.
@@ -392,7 +393,9 @@ main(int argc, char* argv[])
     loadBalancer->SetStartTime(Seconds(0));
     loadBalancer->SetStopTime(Seconds(duration));
 
-    // The learning method's agent: one, alone in its team, that only evaluates.
+    // One agent of the learning method, alone in its team, that acts without training.
+    // NOTE: a QMIX checkpoint stores its team size, so only one trained with one load balancer
+    // loads here; the agent stops with a message for any other.
     if (!methods[0].agent.empty())
     {
 #ifdef MARL_LB_HAVE_AGENTS
@@ -404,9 +407,8 @@ main(int argc, char* argv[])
         node->AddApplication(agent);
         agent->SetStartTime(Seconds(0));
         agent->SetStopTime(Seconds(duration));
-        NS_LOG_INFO("agent " << methods[0].agent
-                             << (agentCheckpoint.empty() ? " (fresh)" : " from ")
-                             << agentCheckpoint);
+        NS_LOG_INFO("agent " << methods[0].agent << " from checkpoint '" << agentCheckpoint
+                             << "' (empty: fresh networks)");
 #endif
     }
 

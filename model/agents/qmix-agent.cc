@@ -492,7 +492,8 @@ QmixAgent::TrainOnEpisode(uint32_t episodeNumber)
         std::string error = m_learner->Save(m_saveCheckpoint);
         if (!error.empty())
         {
-            NS_LOG_ERROR("RLB-QMIX: " << error);
+            NS_FATAL_ERROR("RLB-QMIX cannot save its checkpoint: "
+                           << error << "; give a writable path in SaveCheckpoint");
         }
     }
 }

@@ -166,7 +166,9 @@ SacAgent::EndEpisode(AgentEpisode episode)
         std::string error = m_learner->Save(GetAgentFile(m_saveCheckpoint));
         if (!error.empty())
         {
-            NS_LOG_ERROR(GetInstanceTypeId().GetName() << ": " << error);
+            NS_FATAL_ERROR(GetInstanceTypeId().GetName()
+                           << " cannot save its checkpoint: " << error
+                           << "; give a writable path in SaveCheckpoint");
         }
     }
 }

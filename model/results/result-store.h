@@ -38,7 +38,7 @@ class ResultStore : public SimpleRefCount<ResultStore>
 {
   public:
     /// Rows buffered before a transaction is written.
-    static constexpr std::size_t FLUSH_ROWS = 5000;
+    static constexpr std::size_t FLUSH_ROWS = 1000;
     /// Identifies the schema in the meta table.
     static constexpr const char* SCHEMA_NAME = "marl-lb-results";
     /// Version of the schema this code writes.
