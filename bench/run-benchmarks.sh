@@ -40,3 +40,14 @@ echo "command: $program --benchmark_min_time=0.2 $*"
 echo
 
 "$program" --benchmark_min_time=0.2 "$@"
+
+# The agent step needs libtorch; its program exists only when the agents library was built.
+agent_program="$build_dir/marl-lb-bench-agent"
+if cmake --build "$build_dir" --target marl-lb-bench-agent >/dev/null 2>&1 && [[ -x "$agent_program" ]]; then
+    echo
+    echo "command: OPENBLAS_NUM_THREADS=1 $agent_program --benchmark_min_time=0.2 $*"
+    OPENBLAS_NUM_THREADS=1 "$agent_program" --benchmark_min_time=0.2 "$@"
+else
+    echo
+    echo "marl-lb-bench-agent is not built (it needs libtorch); agent step not measured"
+fi
