@@ -6,6 +6,7 @@
 // discrete SAC on a bandit, checkpoints and seeding. The networks are tiny so that the whole
 // suite runs in seconds; the code paths are those of the full-size agents.
 
+#include "ns3/boolean.h"
 #include "ns3/discrete-sac-learner.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
@@ -19,6 +20,7 @@
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -730,6 +732,88 @@ class AgentInTestbedTestCase : public TestCase
 
 /**
  * \ingroup marl-lb-tests
+ * With EnableStepSync, the non-master agent steps when the master's step message arrives over
+ * TCP, so each of its actions follows the master's by the network's delay, and its
+ * ActionInterval trace reports the real time between its actions.
+ */
+class QmixStepSyncTestCase : public TestCase
+{
+  public:
+    QmixStepSyncTestCase()
+        : TestCase("QMIX steps follow the master's messages")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SeedGuard guard;
+        RngSeedManager::SetSeed(9);
+        RequestTrace full = RequestTrace::ReadFile(std::string(MARL_LB_DATA_DIR)
+                                                   + "/traces/poisson-for-loop-rate-200.csv");
+        RequestTrace trace = full.Truncate(Seconds(3));
+        TestbedHelper helper = TestbedHelper::Moderate();
+        Time cost = Seconds(0.9 * helper.GetTotalCpus()
+                            / (trace.GetSize() / 3.0 * trace.GetMeanIterations()));
+        helper.SetServerAttribute("IterationCost", TimeValue(cost));
+        helper.SetPolicy(SedPolicy::GetTypeId());
+        helper.SetAgent(QmixAgent::GetTypeId());
+        helper.SetAgentAttribute("HiddenSize", UintegerValue(16));
+        helper.SetAgentAttribute("EpisodeDuration", TimeValue(Seconds(1)));
+        helper.SetAgentAttribute("EnableStepSync", BooleanValue(true));
+
+        Ptr<Testbed> testbed = helper.Build();
+        testbed->AssignStreams(1000);
+        testbed->ReplayTrace(trace, Seconds(0), Seconds(3));
+        NS_TEST_ASSERT_MSG_EQ(testbed->agentApps.size(), 2, "one agent per load balancer");
+
+        // Times of each agent's actions, and the intervals that agent 1 reports.
+        std::vector<std::vector<Time>> actions(2);
+        for (uint32_t agent = 0; agent < 2; ++agent)
+        {
+            testbed->agentApps[agent]->TraceConnectWithoutContext(
+                "Action",
+                MakeCallback(+[](std::vector<Time>* times, const std::vector<double>&) {
+                    times->push_back(Simulator::Now());
+                }).Bind(&actions[agent]));
+        }
+        std::vector<Time> intervals;
+        testbed->agentApps[1]->TraceConnectWithoutContext(
+            "ActionInterval",
+            MakeCallback(+[](std::vector<Time>* log, Time interval) {
+                log->push_back(interval);
+            }).Bind(&intervals));
+
+        Simulator::Stop(Seconds(3) + MilliSeconds(100));
+        Simulator::Run();
+        Simulator::Destroy();
+
+        const auto& master = actions[0];
+        const auto& other = actions[1];
+        NS_TEST_ASSERT_MSG_EQ(master.size(), 13, "actions of the master in 3 s");
+        NS_TEST_ASSERT_MSG_LT_OR_EQ(std::max(master.size(), other.size())
+                                        - std::min(master.size(), other.size()),
+                                    std::size_t{1},
+                                    "steps of agent 1 against the master's");
+        // The first step of both, at the start, comes before the connection is up.
+        for (std::size_t step = 1; step < std::min(master.size(), other.size()); ++step)
+        {
+            Time lag = other[step] - master[step];
+            NS_TEST_ASSERT_MSG_GT(lag, Time(0), "lag of agent 1 at step " << step);
+            NS_TEST_ASSERT_MSG_LT(lag, MilliSeconds(5), "lag of agent 1 at step " << step);
+        }
+        NS_TEST_ASSERT_MSG_EQ(intervals.size() + 1, other.size(), "intervals of agent 1");
+        for (std::size_t i = 0; i < intervals.size(); ++i)
+        {
+            NS_TEST_ASSERT_MSG_EQ(intervals[i],
+                                  other[i + 1] - other[i],
+                                  "interval " << i + 1 << " of agent 1");
+        }
+    }
+};
+
+/**
+ * \ingroup marl-lb-tests
  * The suite of the learning agents.
  */
 class AgentsTestSuite : public TestSuite
@@ -746,6 +830,7 @@ class AgentsTestSuite : public TestSuite
         AddTestCase(new CheckpointMismatchTestCase, TestCase::QUICK);
         AddTestCase(new SeedReproducibilityTestCase, TestCase::QUICK);
         AddTestCase(new AgentInTestbedTestCase, TestCase::QUICK);
+        AddTestCase(new QmixStepSyncTestCase, TestCase::QUICK);
     }
 };
 

@@ -257,6 +257,8 @@ LbAgent::StartApplication()
     m_hasPreviousStep = false;
     m_reward->Reset();
     ResetEpisode();
+    m_running = true;
+    m_ownTimer = true;
     m_stepEvent = Simulator::ScheduleNow(&LbAgent::Step, this);
 }
 
@@ -264,7 +266,33 @@ void
 LbAgent::StopApplication()
 {
     NS_LOG_FUNCTION(this);
+    m_running = false;
     m_stepEvent.Cancel();
+}
+
+void
+LbAgent::StepTaken(uint64_t /* step */)
+{
+}
+
+void
+LbAgent::StopStepTimer()
+{
+    NS_LOG_FUNCTION(this);
+    m_ownTimer = false;
+    m_stepEvent.Cancel();
+}
+
+void
+LbAgent::StepNow()
+{
+    NS_LOG_FUNCTION(this);
+    if (!m_running)
+    {
+        return;
+    }
+    m_stepEvent.Cancel();
+    Step();
 }
 
 std::vector<float>
@@ -347,7 +375,11 @@ LbAgent::Step()
     m_steps++;
     NS_LOG_DEBUG("agent " << m_index << " step " << m_steps << " at " << now.As(Time::S)
                           << ": reward " << reward);
-    m_stepEvent = Simulator::Schedule(m_stepInterval, &LbAgent::Step, this);
+    StepTaken(m_steps);
+    if (m_ownTimer)
+    {
+        m_stepEvent = Simulator::Schedule(m_stepInterval, &LbAgent::Step, this);
+    }
 }
 
 void

@@ -137,6 +137,27 @@ class LbAgent : public Application
     /// \return the master's address given to SetTeam()
     Ipv4Address GetMasterAddress() const;
 
+    /**
+     * \brief Called at the end of each step, once the action is written.
+     *
+     * The default does nothing.
+     * \param step the number of the step, from 1
+     */
+    virtual void StepTaken(uint64_t step);
+
+    /**
+     * \brief Stops the agent's own StepInterval timer: from now on the agent steps only when
+     * StepNow() is called.
+     */
+    void StopStepTimer();
+
+    /**
+     * \brief Takes a step now, if the application is running.
+     *
+     * With the agent's own timer stopped (StopStepTimer()), this is how its steps are driven.
+     */
+    void StepNow();
+
     std::string m_checkpoint;     //!< checkpoint to load at the start, empty for none
     std::string m_saveCheckpoint; //!< checkpoint to write after each episode, empty for none
 
@@ -182,6 +203,8 @@ class LbAgent : public Application
     AgentEpisode m_episode;                 //!< the episode being recorded
     uint64_t m_steps{0};                    //!< steps since the start
     uint32_t m_episodes{0};                 //!< episodes closed since the start
+    bool m_running{false};                  //!< between the start and the stop
+    bool m_ownTimer{true};                  //!< steps follow the agent's own timer
 
     TracedCallback<const std::vector<double>&> m_actionTrace; //!< weights written
     TracedCallback<double> m_rewardTrace;                     //!< reward of a step

@@ -7,6 +7,7 @@
 #include "load-balancer.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
@@ -18,6 +19,7 @@
 
 #include <cstring>
 #include <numeric>
+#include <sstream>
 
 namespace ns3
 {
@@ -118,6 +120,13 @@ QmixAgent::GetTypeId()
                           UintegerValue(10000),
                           MakeUintegerAccessor(&QmixAgent::m_epsilonAnnealSteps),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("EnableStepSync",
+                          "True: at each of its steps the master sends a step message over TCP "
+                          "to every other agent, which steps when the message arrives instead "
+                          "of on its own timer. False: every agent steps on its own timer.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&QmixAgent::m_enableStepSync),
+                          MakeBooleanChecker())
             .AddTraceSource("EpisodeGathered",
                             "The master holds every agent's trajectory of an episode.",
                             MakeTraceSourceAccessor(&QmixAgent::m_gatheredTrace),
@@ -134,7 +143,8 @@ QmixAgent::QmixAgent()
       m_batchSize(12),
       m_replayCapacity(3000),
       m_minEpisodes(25),
-      m_epsilonAnnealSteps(10000)
+      m_epsilonAnnealSteps(10000),
+      m_enableStepSync(true)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -149,6 +159,7 @@ QmixAgent::DoDispose()
     m_listenSocket = nullptr;
     m_peers.clear();
     m_received.clear();
+    m_peerQueues.clear();
     m_socket = nullptr;
     m_trajectories.clear();
     LbAgent::DoDispose();
@@ -233,6 +244,11 @@ QmixAgent::StartApplication()
                                                                     << "; choose another "
                                                                        "SyncPort");
         }
+        if (m_enableStepSync)
+        {
+            // The step messages are small: send each at once rather than wait for an ACK.
+            m_listenSocket->SetAttribute("TcpNoDelay", BooleanValue(true));
+        }
         m_listenSocket->Listen();
         m_listenSocket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                           MakeCallback(&QmixAgent::HandleAccept, this));
@@ -241,8 +257,84 @@ QmixAgent::StartApplication()
     {
         m_socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
         m_socket->Bind();
+        if (m_enableStepSync)
+        {
+            m_stepMessages.clear();
+            m_socket->SetConnectCallback(MakeCallback(&QmixAgent::HandleConnected, this),
+                                         MakeNullCallback<void, Ptr<Socket>>());
+            m_socket->SetRecvCallback(MakeCallback(&QmixAgent::HandleStepMessages, this));
+        }
         m_socket->Connect(InetSocketAddress(GetMasterAddress(), m_syncPort));
         m_socket->SetSendCallback(MakeCallback(&QmixAgent::SendQueued, this));
+    }
+}
+
+void
+QmixAgent::StepTaken(uint64_t step)
+{
+    if (!m_enableStepSync || GetMaster() != this)
+    {
+        return;
+    }
+    // Agents whose connection is not up yet are not in m_peers; they step on their own timer.
+    std::ostringstream message;
+    message << "step " << step << "\n";
+    for (auto& peer : m_peers)
+    {
+        m_peerQueues[peer] += message.str();
+        SendPeerQueued(peer, peer->GetTxAvailable());
+    }
+}
+
+void
+QmixAgent::SendPeerQueued(Ptr<Socket> socket, uint32_t /* available */)
+{
+    auto& queue = m_peerQueues[socket];
+    while (!queue.empty() && socket->GetTxAvailable() > 0)
+    {
+        uint32_t chunk = std::min<std::size_t>(socket->GetTxAvailable(), queue.size());
+        int sent = socket->Send(reinterpret_cast<const uint8_t*>(queue.data()), chunk, 0);
+        if (sent <= 0)
+        {
+            break;
+        }
+        queue.erase(0, sent);
+    }
+}
+
+void
+QmixAgent::HandleConnected(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_INFO("agent " << GetIndex()
+                         << " connected to the master; its steps follow the "
+                            "master's messages");
+    StopStepTimer();
+}
+
+void
+QmixAgent::HandleStepMessages(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    while (Ptr<Packet> packet = socket->Recv())
+    {
+        std::string bytes(packet->GetSize(), '\0');
+        packet->CopyData(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+        m_stepMessages += bytes;
+    }
+    std::size_t end;
+    while ((end = m_stepMessages.find('\n')) != std::string::npos)
+    {
+        std::istringstream line(m_stepMessages.substr(0, end));
+        m_stepMessages.erase(0, end + 1);
+        std::string word;
+        uint64_t step = 0;
+        NS_ABORT_MSG_IF(!(line >> word >> step) || word != "step",
+                        "QmixAgent " << GetIndex()
+                                     << " received a message from the master that is not a "
+                                        "step message");
+        NS_LOG_DEBUG("agent " << GetIndex() << " steps on the master's step " << step);
+        StepNow();
     }
 }
 
@@ -353,6 +445,12 @@ QmixAgent::HandleAccept(Ptr<Socket> socket, const Address& from)
     socket->SetRecvCallback(MakeCallback(&QmixAgent::HandleRead, this));
     m_peers.push_back(socket);
     m_received[socket];
+    if (m_enableStepSync)
+    {
+        socket->SetAttribute("TcpNoDelay", BooleanValue(true));
+        socket->SetSendCallback(MakeCallback(&QmixAgent::SendPeerQueued, this));
+        m_peerQueues[socket];
+    }
 }
 
 void
@@ -437,8 +535,9 @@ QmixAgent::TrainOnEpisode(uint32_t episodeNumber)
     const uint32_t heads = team.begin()->second.heads;
 
     // Merge: observations side by side, the state is their concatenation, the team reward is
-    // the mean of the agents' rewards. Agents step on the same clock, so step t is the same
-    // time everywhere; a trajectory cut short by a late start is aligned on the first steps.
+    // the mean of the agents' rewards. Agents step together, on the master's step messages or on
+    // the same clock, so step t is the same time everywhere, give or take the network's delay.
+    // A trajectory cut short by a late start is aligned on the first steps.
     AgentEpisode merged;
     merged.agents = agents;
     merged.heads = heads;

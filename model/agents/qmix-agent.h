@@ -11,6 +11,7 @@
 #include "ns3/socket.h"
 
 #include <map>
+#include <string>
 #include <vector>
 
 namespace ns3
@@ -63,6 +64,7 @@ class QmixAgent : public LbAgent
     void DoDispose() override;
     void StartApplication() override;
     void StopApplication() override;
+    void StepTaken(uint64_t step) override;
     std::vector<uint32_t> SelectLevels(const std::vector<float>& observation) override;
     void EndEpisode(AgentEpisode episode) override;
     void ResetEpisode() override;
@@ -100,6 +102,23 @@ class QmixAgent : public LbAgent
      * \param available bytes of room, unused
      */
     void SendQueued(Ptr<Socket> socket, uint32_t available);
+    /**
+     * \brief Other agents: the connection to the master is up; the master's messages now
+     * drive the steps.
+     * \param socket the connection to the master
+     */
+    void HandleConnected(Ptr<Socket> socket);
+    /**
+     * \brief Other agents: reads the master's step messages and takes one step for each.
+     * \param socket the connection to the master
+     */
+    void HandleStepMessages(Ptr<Socket> socket);
+    /**
+     * \brief Master: sends the queued step messages of a connection while it has room.
+     * \param socket the connection to another agent
+     * \param available bytes of room, unused
+     */
+    void SendPeerQueued(Ptr<Socket> socket, uint32_t available);
 
     Ptr<QmixLearner> m_learner;       //!< the team's learner (the master's)
     uint16_t m_syncPort;              //!< TCP port of the master's trajectory service
@@ -111,9 +130,12 @@ class QmixAgent : public LbAgent
     uint32_t m_replayCapacity;        //!< ReplayCapacity of the learner
     uint32_t m_minEpisodes;           //!< MinEpisodes of the learner
     uint32_t m_epsilonAnnealSteps;    //!< EpsilonAnnealSteps of the learner
+    bool m_enableStepSync;            //!< the master's messages drive the other agents' steps
     Ptr<Socket> m_listenSocket;       //!< master: accepts the other agents
     std::vector<Ptr<Socket>> m_peers; //!< master: one connection per other agent
     std::map<Ptr<Socket>, std::vector<uint8_t>> m_received; //!< master: bytes per connection
+    std::map<Ptr<Socket>, std::string> m_peerQueues;        //!< master: step messages not yet sent
+    std::string m_stepMessages;       //!< other agents: step bytes not yet parsed
     Ptr<Socket> m_socket;             //!< other agents: the connection to the master
     std::vector<uint8_t> m_sendQueue; //!< other agents: bytes not yet sent
     std::size_t m_sendOffset{0};      //!< first byte of m_sendQueue not yet sent
