@@ -82,9 +82,21 @@ main(int argc, char* argv[])
     {
         NS_FATAL_ERROR("--scale=" << scale << " is invalid; use moderate or large");
     }
-    if (runs == 0 || !(duration > 0) || skip < 0 || drain < 0)
+    if (runs == 0)
     {
-        NS_FATAL_ERROR("--runs, --duration must be positive and --skip, --drain not negative");
+        NS_FATAL_ERROR("--runs=0 is invalid; give at least 1 run per method and rate");
+    }
+    if (!(duration > 0))
+    {
+        NS_FATAL_ERROR("--duration=" << duration << " must be a positive number of seconds");
+    }
+    if (skip < 0 || drain < 0)
+    {
+        NS_FATAL_ERROR("--skip=" << skip << " and --drain=" << drain << " must not be negative");
+    }
+    if (seed == 0)
+    {
+        NS_FATAL_ERROR("--seed=0 is invalid; ns-3 seeds start at 1");
     }
     if (!(load > 0 && load <= 2))
     {

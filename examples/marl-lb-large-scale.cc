@@ -53,9 +53,21 @@ main(int argc, char* argv[])
     cmd.AddValue("print-speed", "print the simulation speed on each line", printSpeed);
     cmd.Parse(argc, argv);
 
-    if (!(duration > 0) || drain < 0 || !(load > 0 && load <= 2))
+    if (!(duration > 0))
     {
-        NS_FATAL_ERROR("--duration must be positive, --drain not negative and --load in (0, 2]");
+        NS_FATAL_ERROR("--duration=" << duration << " must be a positive number of seconds");
+    }
+    if (drain < 0)
+    {
+        NS_FATAL_ERROR("--drain=" << drain << " must not be negative");
+    }
+    if (!(load > 0 && load <= 2))
+    {
+        NS_FATAL_ERROR("--load=" << load << " is outside (0, 2]; give a CPU share such as 0.92");
+    }
+    if (seed == 0)
+    {
+        NS_FATAL_ERROR("--seed=0 is invalid; ns-3 seeds start at 1");
     }
     std::vector<MethodSpec> methods = ParseMethodList(methodList, "--methods");
     Ptr<ResultStore> store;

@@ -105,6 +105,16 @@ main(int argc, char* argv[])
     {
         NS_FATAL_ERROR("--drain=" << drain << " must not be negative");
     }
+    if (seed == 0)
+    {
+        NS_FATAL_ERROR("--seed=0 is invalid; ns-3 seeds start at 1");
+    }
+    if (iterationCostNs < 0)
+    {
+        NS_FATAL_ERROR("--iteration-cost=" << iterationCostNs
+                                           << " is negative; give the CPU time per iteration in "
+                                              "ns, or 0 to calibrate with --load");
+    }
     if (iterationCostNs <= 0 && !(load > 0 && load <= 2))
     {
         NS_FATAL_ERROR("--load=" << load
