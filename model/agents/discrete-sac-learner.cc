@@ -505,15 +505,10 @@ DiscreteSacLearner::Load(const std::string& file)
                                                {"observationSize", m_observationSize},
                                                {"hiddenSize", m_hiddenSize}});
     auto modules = m_impl->Modules();
-    std::vector<torch::serialize::InputArchive> parts(modules.size());
-    for (std::size_t i = 0; i < modules.size() && error.empty(); ++i)
+    std::vector<torch::serialize::InputArchive> parts;
+    if (error.empty())
     {
-        if (!archive.try_read(modules[i].first, parts[i]))
-        {
-            error = "checkpoint " + file + " lacks module " + modules[i].first;
-            break;
-        }
-        error = CheckModuleShapes(parts[i], *modules[i].second, file, modules[i].first);
+        error = ReadModuleParts(archive, file, modules, parts);
     }
     auto optimizers = m_impl->Optimizers();
     std::vector<torch::serialize::InputArchive> optimizerParts(optimizers.size());

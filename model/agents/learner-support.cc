@@ -209,6 +209,29 @@ CheckCheckpointFields(torch::serialize::InputArchive& archive,
 }
 
 std::string
+ReadModuleParts(torch::serialize::InputArchive& archive,
+                const std::string& file,
+                const std::vector<std::pair<std::string, torch::nn::Module*>>& modules,
+                std::vector<torch::serialize::InputArchive>& parts)
+{
+    parts.clear();
+    parts.resize(modules.size());
+    for (std::size_t i = 0; i < modules.size(); ++i)
+    {
+        if (!archive.try_read(modules[i].first, parts[i]))
+        {
+            return "checkpoint " + file + " lacks module " + modules[i].first;
+        }
+        std::string error = CheckModuleShapes(parts[i], *modules[i].second, file, modules[i].first);
+        if (!error.empty())
+        {
+            return error;
+        }
+    }
+    return "";
+}
+
+std::string
 CheckModuleShapes(torch::serialize::InputArchive& archive,
                   const torch::nn::Module& module,
                   const std::string& file,

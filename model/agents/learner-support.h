@@ -121,6 +121,20 @@ std::string CheckModuleShapes(torch::serialize::InputArchive& archive,
                               const std::string& name);
 
 /**
+ * \brief Reads the stored part of each module and checks its parameter shapes.
+ * \param archive the checkpoint
+ * \param file the checkpoint's file name, for messages
+ * \param modules name in the checkpoint and module, for each module
+ * \param parts [out] one part per module, in the order of \p modules
+ * \return an empty string if every module is present with matching shapes, otherwise the
+ *         first module that is missing or differs
+ */
+std::string ReadModuleParts(torch::serialize::InputArchive& archive,
+                            const std::string& file,
+                            const std::vector<std::pair<std::string, torch::nn::Module*>>& modules,
+                            std::vector<torch::serialize::InputArchive>& parts);
+
+/**
  * \brief Copies every parameter of one module into another of the same shape.
  * \param from the source
  * \param to the destination

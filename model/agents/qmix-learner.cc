@@ -531,15 +531,10 @@ QmixLearner::Load(const std::string& file)
         {"targetAgent", m_impl->targetAgent.get()},
         {"mixer", m_impl->mixer.get()},
         {"targetMixer", m_impl->targetMixer.get()}};
-    std::vector<torch::serialize::InputArchive> parts(modules.size());
-    for (std::size_t i = 0; i < modules.size() && error.empty(); ++i)
+    std::vector<torch::serialize::InputArchive> parts;
+    if (error.empty())
     {
-        if (!archive.try_read(modules[i].first, parts[i]))
-        {
-            error = "checkpoint " + file + " lacks module " + modules[i].first;
-            break;
-        }
-        error = CheckModuleShapes(parts[i], *modules[i].second, file, modules[i].first);
+        error = ReadModuleParts(archive, file, modules, parts);
     }
     torch::serialize::InputArchive optimizer;
     if (error.empty() && !archive.try_read("optimizer", optimizer))
