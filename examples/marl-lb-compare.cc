@@ -16,9 +16,9 @@
  * One CPU time per iteration serves every rate, calibrated so that the highest rate fills
  * --load of the CPUs: lower rates then load the testbed less, as in the study.
  *
- * Runs differ by their traffic: run r of a moderate-scale rate replays the trace's r-th
+ * Runs differ by their traffic. Run r of a moderate-scale rate replays the trace's r-th
  * window of --duration seconds after --skip, and run r of a large-scale rate draws its own
- * Poisson traffic; every method sees the same traffic in the same run.
+ * Poisson traffic. Every method gets the same traffic in the same run.
  *
  * Example:
  *   marl-lb-compare --methods=all --rates=350,400,500 --runs=3 --duration=30 \

@@ -18,8 +18,8 @@ namespace ns3
  * \brief Writes the study's figures with ns-3's Gnuplot classes, and renders them to PNG when
  * gnuplot is installed.
  *
- * Each plot is a gnuplot script PREFIX-NAME.plt and its data file PREFIX-NAME.dat, one block
- * per data set; without gnuplot the files stay for the user (`gnuplot PREFIX-NAME.plt`).
+ * Each plot is a gnuplot script PREFIX-NAME.plt and its data file PREFIX-NAME.dat, with one
+ * block per data set. Without gnuplot the files stay for the user (`gnuplot PREFIX-NAME.plt`).
  */
 class ResultPlots
 {

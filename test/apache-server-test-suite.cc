@@ -204,8 +204,8 @@ class BacklogOverflowTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(RequestOutcomeName(delayed[2].outcome),
                               "completed",
                               "without abort-on-overflow the third request succeeds");
-        // The ignored SYN is retransmitted after the client's 1 s SYN timeout; by then the
-        // server is idle, so the request then takes its 100 ms.
+        // The ignored SYN is retransmitted after the client's 1 s SYN timeout. The server is
+        // idle by then, so the request then takes its 100 ms.
         NS_TEST_ASSERT_MSG_EQ_TOL(delayed[2].GetJct().GetSeconds(),
                                   1.100,
                                   0.002,

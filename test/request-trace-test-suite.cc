@@ -260,7 +260,7 @@ class TraceParseErrorTestCase : public TestCase
              header + "1\t/a b\n",
              2,
              "contains white space or a control character"},
-            {"WikiBench empty input", Format::WIKIBENCH, "", 1, "the trace holds no request"},
+            {"WikiBench empty input", Format::WIKIBENCH, "", 1, "the trace contains no request"},
             {"WikiBench too few fields",
              Format::WIKIBENCH,
              "1 10 /a -\n2 11 /b\n",

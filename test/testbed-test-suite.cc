@@ -99,8 +99,8 @@ class EdgeEcmpTestCase : public TestCase
             flowsPerBalancer[record.loadBalancer]++;
         }
         NS_TEST_ASSERT_MSG_EQ(completed, 1000, "every request completed");
-        // Ports are reused over 1000 flows only after 16,000 connections, so each key is one
-        // flow here; each saw SYN, ACK, request and RST, all through one load balancer.
+        // Client ports repeat only after about 16,000 connections, so each key is one flow
+        // here. Each flow sent SYN, ACK, request and RST, and all must cross one load balancer.
         NS_TEST_ASSERT_MSG_EQ(balancersOfFlow.size(), 1000, "1000 distinct flows tunnelled");
         for (const auto& [flow, balancers] : balancersOfFlow)
         {
@@ -128,7 +128,7 @@ class EdgeEcmpTestCase : public TestCase
 
 /**
  * \ingroup marl-lb-tests
- * Servers answer from the VIP straight to the client; load balancers see one direction.
+ * Servers reply from the VIP straight to the client, and load balancers carry one direction.
  */
 class DirectServerReturnTestCase : public TestCase
 {

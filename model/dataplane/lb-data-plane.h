@@ -32,7 +32,7 @@ namespace ns3
  * node, the benchmarks and the emulation bridge run the same code.
  *
  * For each packet it returns the server of the packet's flow:
- * - a SYN of an unknown flow asks the policy, and the answer is stored in the flow table;
+ * - a SYN of an unknown flow gets its server from the policy, stored in the flow table;
  * - a packet of a known flow follows the stored entry;
  * - any other packet of an unknown flow (after a restart of the load balancer, or after its
  *   entry timed out) gets the consistent-hash server, which is the same on every load

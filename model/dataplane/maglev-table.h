@@ -36,7 +36,7 @@ class MaglevTable
     /// Marks a slot of an empty table.
     static constexpr uint32_t NO_SERVER = UINT32_MAX;
 
-    /// One server as the table sees it.
+    /// One server, as an entry of the table's build.
     struct Entry
     {
         uint64_t id;     //!< stable identifier, for example the server's IPv4 address

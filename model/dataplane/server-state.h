@@ -12,7 +12,7 @@ namespace ns3
 
 /**
  * \ingroup marl-lb
- * \brief What one load balancer knows of one application server (DIP).
+ * \brief State of one application server (DIP) at one load balancer.
  *
  * Everything here is local to the load balancer: the on-going flow count covers only the flows
  * that this load balancer dispatched, which is the partial observation that the learning

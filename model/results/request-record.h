@@ -42,7 +42,7 @@ std::string RequestOutcomeName(RequestOutcome outcome);
  *
  * Job completion time (JCT) is the time from the client's connect to the last byte of the
  * response; it is meaningful only for COMPLETED requests. The load balancer and server are
- * filled in by whoever links the client's flow to the load balancers' decisions (the testbed
+ * filled in by the code that links the client's flow to the load balancers' decisions (the testbed
  * helper does), and stay at their "unknown" value otherwise.
  */
 struct RequestRecord

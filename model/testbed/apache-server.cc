@@ -26,7 +26,7 @@ NS_OBJECT_ENSURE_REGISTERED(ApacheServer);
 
 namespace
 {
-/// Apache's LimitRequestLine plus room for headers: a longer request is answered 400.
+/// Apache's LimitRequestLine plus room for headers. A longer request gets status 400.
 constexpr std::size_t MAX_REQUEST_BYTES = 16384;
 /// A computation counts as finished with this little CPU time left, in seconds.
 constexpr double WORK_EPSILON = 1e-10;
@@ -378,7 +378,7 @@ ApacheServer::HandleAccept(Ptr<Socket> socket, const Address& client)
     }
     if (m_acceptQueue.size() < GetEffectiveBacklog() || !m_abortOnOverflow)
     {
-        // Without AbortOnOverflow, Linux would hold the final ACK until the queue has room;
+        // Without AbortOnOverflow, Linux would hold the final ACK until the queue has room.
         // ns-3's TCP has already established the connection, so it queues beyond the limit.
         connection.state = QUEUED;
         m_acceptQueue.push_back(id);

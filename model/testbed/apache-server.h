@@ -40,7 +40,7 @@ class Socket;
  * - CPU: processor sharing among the workers that compute; each gets min(1, Cpus / computing)
  *   of a core.
  * - Work: a for-loop request costs n times IterationCost of CPU and returns the page's real
- *   body size; wiki pages and static files cost fixed CPU times and sizes (attributes).
+ *   body size. Wiki pages and static files cost fixed CPU times and sizes (attributes).
  *
  * A worker is busy from the moment it takes a connection from the queue until it has written
  * the whole response to the socket; reading the request counts as busy, as in Apache's
@@ -57,7 +57,7 @@ class Socket;
 class ApacheServer : public Application
 {
   public:
-    /// Why a connection was refused or cut.
+    /// Cause of a rejected connection.
     enum RejectReason
     {
         REJECT_SYN_IGNORED, //!< accept queue full without AbortOnOverflow: SYN ignored
@@ -155,7 +155,7 @@ class ApacheServer : public Application
     uint32_t GetEffectiveBacklog() const;
 
     /**
-     * \brief Decides whether to answer a SYN; the listening socket's connection request.
+     * \brief Decides whether to accept a SYN, as the listening socket's connection-request callback.
      * \param socket the listening socket
      * \param client the client's address
      * \return false to ignore the SYN
@@ -223,7 +223,7 @@ class ApacheServer : public Application
      */
     void SendResponse(uint64_t id);
     /**
-     * \brief Frees the connection's worker, if it has one, and forgets the connection.
+     * \brief Frees the connection's worker, if it has one, and removes the connection.
      * \param id the connection
      */
     void Release(uint64_t id);

@@ -22,7 +22,7 @@ class VirtualNetDevice;
  *
  * It takes the GRE packets that load balancers send to the server's own address, checks and
  * removes the GRE header, and hands the inner IPv4 packet to a VirtualNetDevice of the node
- * that holds the VIP, as a Linux GRE interface with the VIP on it would. The node's IPv4 stack
+ * that has the VIP, as a Linux GRE interface with the VIP on it would. The node's IPv4 stack
  * then delivers the client's packet to the local TCP with the VIP as local address, and the
  * reply leaves from the VIP straight to the client (direct server return).
  *
@@ -32,7 +32,7 @@ class VirtualNetDevice;
 class GreL4Protocol : public IpL4Protocol
 {
   public:
-    /// Why a GRE packet was dropped.
+    /// Cause of a dropped GRE packet.
     enum DropReason
     {
         DROP_TRUNCATED,    //!< shorter than a GRE header plus an IPv4 header
@@ -61,7 +61,7 @@ class GreL4Protocol : public IpL4Protocol
     GreL4Protocol();
 
     /**
-     * \brief Sets the device that receives decapsulated packets and holds the VIP.
+     * \brief Sets the device that receives decapsulated packets and has the VIP.
      * \param device the tunnel device
      */
     void SetTunnelDevice(Ptr<VirtualNetDevice> device);

@@ -110,7 +110,7 @@ class HttpTraceClient : public Application
      */
     bool ParseHeader(ActiveRequest& active);
     /**
-     * \brief Records a request's end, closes its socket and forgets it.
+     * \brief Records a request's end, closes its socket and removes it from the open requests.
      * \param socket the request's socket
      * \param outcome how it ended
      */

@@ -29,7 +29,7 @@ class VipInterceptRouting;
  *
  * The application hooks a VipInterceptRouting into the node's Ipv4ListRouting, so packets
  * addressed to the VIP reach it instead of the node's TCP or forwarding. For each TCP packet to
- * the service port it asks its LbDataPlane for the flow's server, then sends the unchanged
+ * the service port it gets the flow's server from its LbDataPlane, then sends the unchanged
  * packet, IPv4 header included, inside a GRE header (RFC 2784, protocol type 0x0800) and a new
  * IPv4 header from the load balancer to the server's own address (DIP). Servers answer clients
  * directly, so the load balancer sees only the client-to-server direction.
@@ -39,7 +39,7 @@ class VipInterceptRouting;
 class LoadBalancer : public Application
 {
   public:
-    /// Why a packet to the VIP was dropped.
+    /// Cause of a dropped packet to the VIP.
     enum DropReason
     {
         DROP_NOT_TCP,      //!< not TCP, or a fragment without the TCP header

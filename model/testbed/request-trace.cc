@@ -276,7 +276,7 @@ RequestTrace::TryParseWikiBench(std::istream& input, const std::string& name, st
     }
     if (requests.empty())
     {
-        error = FormatError(name, number == 0 ? 1 : number, "the trace holds no request");
+        error = FormatError(name, number == 0 ? 1 : number, "the trace contains no request; add request lines");
         return std::nullopt;
     }
     return RequestTrace(std::move(requests), name);
@@ -297,8 +297,8 @@ RequestTrace::TryReadFile(const std::string& path, std::string& error)
     StripCarriageReturn(firstLine);
     input.clear();
     input.seekg(0);
-    // A first line that starts with "time" is meant as the study's CSV header; the CSV reader
-    // then reports a malformed header instead of a confusing WikiBench error.
+    // A first line that starts with "time" is meant as the study's CSV header, so the CSV
+    // reader reports a malformed header instead of a confusing WikiBench error.
     if (firstLine.rfind("time", 0) == 0)
     {
         return TryParseCsv(input, path, error);

@@ -28,8 +28,8 @@ class VipInterceptRouting : public Ipv4RoutingProtocol
 {
   public:
     /**
-     * Receives an intercepted packet (without its IPv4 header) and the header; returns true
-     * if it took the packet, false to let the other routing protocols have it.
+     * Receives an intercepted packet (without its IPv4 header) and the header. Returns true
+     * if it took the packet, or false to let the other routing protocols have it.
      */
     typedef Callback<bool, Ptr<const Packet>, const Ipv4Header&> InterceptCallback;
 
